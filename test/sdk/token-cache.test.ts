@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { TalendClient, TokenCache } from "../../sdk";
+import { type Recorded, json, scriptedServer } from "../helpers/http-server";
+
+const token = (n: number) => json(200, { access_token: `tok-${n}-abcdef`, token_type: "Bearer", expires_in: "1800" });
+
+test("tokens are minted once, cached, renewed before expiry, and concurrent callers share one mint", async () => {
+  let now = 1_000_000;
+  const cache = new TokenCache(60_000, () => now);
+  let mints = 0;
+  const mint = async () => ({ accessToken: `t${++mints}`, mintedAt: now, expiresAt: now + 1_800_000 });
+  const [a, b] = await Promise.all([cache.get("sa", mint), cache.get("sa", mint)]);
+  assert.equal(a.accessToken, "t1");
+  assert.equal(b.accessToken, "t1");
+  assert.equal((await cache.get("sa", mint)).accessToken, "t1");
+  now += 1_800_000 - 59_000; // inside the renewal margin
+  assert.equal((await cache.get("sa", mint)).accessToken, "t2");
+  now += 10 * 60_000 * 6; // long after expiry: swept from memory
+  assert.equal(cache.size, 0);
+});
+
+test("a permission change makes earlier tokens stale", async () => {
+  let now = 5_000;
+  const cache = new TokenCache(60_000, () => now);
+  let n = 0;
+  const mint = async () => ({ accessToken: `t${++n}`, mintedAt: now, expiresAt: now + 1_800_000 });
+  const first = await cache.get("sa", mint);
+  now += 10;
+  cache.markPermissionsChanged("sa");
+  assert.ok(cache.isStale("sa", first));
+  now += 10;
+  assert.equal((await cache.get("sa", mint)).accessToken, "t2");
+});
+
+test("the client mints with Basic auth and the documented JSON body, and re-mints once on 401", async () => {
+  const s = await scriptedServer([token(1), json(401, {}), token(2), json(200, [])]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
+  try {
+    await client.serviceAccounts.list();
+    const [mint1, call1, mint2, call2] = s.requests as [Recorded, Recorded, Recorded, Recorded];
+    assert.equal(mint1.url, "/security/oauth/token");
+    assert.equal(mint1.headers.authorization, `Basic ${Buffer.from("client-1:secret-1").toString("base64")}`);
+    assert.deepEqual(JSON.parse(mint1.body), { audience: s.url, grant_type: "client_credentials" });
+    assert.equal(call1.headers.authorization, "Bearer tok-1-abcdef");
+    assert.equal(mint2.url, "/security/oauth/token");
+    assert.equal(call2.headers.authorization, "Bearer tok-2-abcdef");
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("a 403 with a token older than the account's last permission change is retried once with a fresh token", async () => {
+  const cache = new TokenCache();
+  let key = "";
+  // The grant lands while the request is in flight: the server marks the change, then answers 403.
+  const grantThenForbid = (_r: Recorded, res: import("node:http").ServerResponse) => {
+    cache.markPermissionsChanged(key);
+    json(403, { status: 403, message: "Forbidden" })(_r, res);
+  };
+  const s = await scriptedServer([token(1), grantThenForbid, token(2), json(201, { executionId: "e-1" })]);
+  key = `${s.url}|client-1`;
+  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: cache, rateLimits: false });
+  try {
+    const res = await client.executions.start({ executable: "t1" });
+    assert.equal(res.executionId, "e-1");
+    assert.deepEqual(s.requests.map((r) => r.headers.authorization?.split(" ")[1]?.slice(0, 5)), [s.requests[0]!.headers.authorization!.split(" ")[1]!.slice(0, 5), "tok-1", s.requests[0]!.headers.authorization!.split(" ")[1]!.slice(0, 5), "tok-2"]);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("a 403 with a fresh token is not retried", async () => {
+  const s = await scriptedServer([token(1), json(403, { status: 403, message: "Forbidden" })]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
+  try {
+    await assert.rejects(client.executions.start({ executable: "t1" }), /403/);
+    assert.equal(s.requests.length, 2);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});

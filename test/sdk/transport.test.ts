@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { TalendClient, TalendError } from "../../sdk";
+import { json, reset, scriptedServer } from "../helpers/http-server";
+
+const noSleep = { sleep: async () => undefined, rateLimits: false as const };
+const account = { id: "sa-1", name: "ci", permissions: [], createdDate: "2026-01-01T00:00:00Z", lastModifiedDate: "2026-01-01T00:00:00Z" };
+
+test("GET retries 429/502/503/504 and connection resets, then succeeds", async () => {
+  const s = await scriptedServer([json(429, {}), json(502, {}), json(503, {}), reset(), json(504, {}), json(200, [account])]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
+  try {
+    const list = await client.serviceAccounts.list();
+    assert.equal(list.length, 1);
+    assert.equal(s.requests.length, 6);
+    assert.ok(s.requests.every((r) => r.headers["talend-version"] === "2021-03"));
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("retries are bounded: the last error surfaces after maxAttempts", async () => {
+  const s = await scriptedServer([json(503, { status: 503, message: "down" })]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, retry: { maxAttempts: 3 }, ...noSleep });
+  try {
+    await assert.rejects(client.serviceAccounts.list(), (e: TalendError) => e.status === 503 && /down/.test(e.message));
+    assert.equal(s.requests.length, 3);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("Retry-After in seconds and as an HTTP date is honoured", async () => {
+  const slept: number[] = [];
+  const date = new Date(Date.now() + 3000).toUTCString();
+  const s = await scriptedServer([json(429, {}, { "retry-after": "2" }), json(429, {}, { "retry-after": date }), json(200, [])]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, rateLimits: false, sleep: async (ms) => void slept.push(ms) });
+  try {
+    await client.serviceAccounts.list();
+    assert.equal(slept[0], 2000);
+    assert.ok(slept[1]! > 1000 && slept[1]! <= 3000, `date-based delay ${slept[1]}`);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("backoff without Retry-After grows exponentially with at most 25 % jitter", async () => {
+  const slept: number[] = [];
+  const s = await scriptedServer([json(503, {}), json(503, {}), json(503, {}), json(200, [])]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, rateLimits: false, retry: { baseDelayMs: 100 }, sleep: async (ms) => void slept.push(ms) });
+  try {
+    await client.serviceAccounts.list();
+    assert.equal(slept.length, 3);
+    slept.forEach((ms, i) => assert.ok(ms <= 100 * 2 ** i && ms >= 75 * 2 ** i, `delay ${i} = ${ms}`));
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("a POST is never retried after a failure that may have been committed", async () => {
+  for (const failure of [json(502, {}), reset(), json(500, {})]) {
+    const s = await scriptedServer([failure, json(201, { ...account, secret: "s3cret-value" })]);
+    const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
+    try {
+      await assert.rejects(client.serviceAccounts.create({ name: "ci", permissions: [] }), (e: TalendError) => e.kind === "ambiguous");
+      assert.equal(s.requests.length, 1, "exactly one POST");
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  }
+});
+
+test("a POST rejected with 429 is retried (the server did not act on it)", async () => {
+  const s = await scriptedServer([json(429, {}, { "retry-after": "0" }), json(201, { ...account, secret: "s3cret-value" })]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
+  try {
+    const created = await client.serviceAccounts.create({ name: "ci", permissions: [] });
+    assert.equal(created.secret, "s3cret-value");
+    assert.equal(s.requests.length, 2);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("responses are validated: missing required fields, HTML pages and truncated JSON are clear errors", async () => {
+  const html = (_r: unknown, res: import("node:http").ServerResponse) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end("<html><body>Gateway</body></html>");
+  };
+  const truncated = (_r: unknown, res: import("node:http").ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end('[{"id":"a","na');
+  };
+  for (const [handler, pattern] of [
+    [json(200, [{ id: "x", permissions: [] }]), /0\.name/],
+    [html, /non-JSON body/],
+    [truncated, /non-JSON body/],
+  ] as const) {
+    const s = await scriptedServer([handler]);
+    const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
+    try {
+      await assert.rejects(client.serviceAccounts.list(), (e: TalendError) => e.kind === "invalid-response" && pattern.test(e.message) && /GET \/account\/service-accounts/.test(e.message));
+    } finally {
+      await client.close();
+      await s.close();
+    }
+  }
+});
+
+test("an enormous body is refused instead of buffered", async () => {
+  const big = (_r: unknown, res: import("node:http").ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(`[${"0,".repeat(600_000)}0]`);
+  };
+  const s = await scriptedServer([big]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, maxResponseBytes: 1024 * 1024, ...noSleep });
+  try {
+    await assert.rejects(client.serviceAccounts.list(), /exceeds 1048576 bytes/);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("a hung connection times out with a clear error", async () => {
+  const s = await scriptedServer([() => undefined]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, timeouts: { headersMs: 300 }, retry: { maxAttempts: 2 }, ...noSleep });
+  try {
+    await assert.rejects(client.serviceAccounts.list(), (e: TalendError) => e.kind === "timeout" && /timed out after 2 attempt/.test(e.message));
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("path parameters cannot escape their segment", async () => {
+  const client = new TalendClient({ endpoint: "http://127.0.0.1:9", credentials: { token: "pat-123456" } });
+  await assert.rejects(client.serviceAccounts.get(".."), /invalid identifier/);
+  await assert.rejects(client.serviceAccounts.get(""), /invalid identifier/);
+  await assert.rejects(client.workspaces.list({ environmentId: "x;name==*" }), /invalid identifier/);
+  await client.close();
+});
+
+test("the client-side rate limiter spaces requests beyond the per-minute budget", async () => {
+  const s = await scriptedServer([json(200, [])]);
+  const slept: number[] = [];
+  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, rateLimits: { account: 2 }, sleep: async (ms) => { slept.push(ms); await new Promise((r) => setTimeout(r, 0)); } });
+  try {
+    // A budget of 2/minute: the first two go at once, the third waits ~30 s (simulated).
+    await client.serviceAccounts.list();
+    await client.serviceAccounts.list();
+    assert.equal(slept.length, 0);
+    const third = client.serviceAccounts.list();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.ok(slept[0]! > 25_000 && slept[0]! <= 30_000, `waited ${slept[0]}`);
+    void third.catch(() => undefined);
+  } finally {
+    await client.close().catch(() => undefined);
+    await s.close();
+  }
+});
