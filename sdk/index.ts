@@ -14,3 +14,4 @@ export * from "./tasks";
 export * from "./executions";
 export * from "./execution-logs";
 export * from "./permission-catalog";
+export * from "./run-readiness";

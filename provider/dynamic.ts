@@ -1,0 +1,46 @@
+// Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the serialized shim
+// (see shim.ts). It owns the process-wide provider configuration and maps resource kinds to handlers.
+import type * as pulumi from "@pulumi/pulumi";
+import { Context, readSettings } from "./settings";
+import { serviceAccountHandler } from "./service-account-handler";
+import { taskExecutionHandler } from "./task-execution-handler";
+import { workspacePermissionHandler } from "./workspace-permission-handler";
+
+export interface Handler {
+  check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult>;
+  diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult>;
+  create(inputs: any): Promise<pulumi.dynamic.CreateResult>;
+  read(id: string, props: any): Promise<pulumi.dynamic.ReadResult>;
+  update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult>;
+  delete(id: string, props: any): Promise<void>;
+}
+
+const handlers: Record<string, (ctx: () => Context) => Handler> = {
+  ServiceAccount: serviceAccountHandler,
+  WorkspacePermission: workspacePermissionHandler,
+  TaskExecution: taskExecutionHandler,
+};
+
+let rawConfig: ((key: string) => string | undefined) | undefined;
+let context: Context | undefined;
+
+/** Called by the engine once per process with the stack's configuration (secrets decrypted). */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  rawConfig = (key) => {
+    const v = req.config.get(key);
+    return typeof v === "string" ? v : v === undefined ? undefined : String(v);
+  };
+  context = undefined;
+}
+
+/** Settings are read lazily so that a configuration error surfaces as the failing resource's error. */
+function currentContext(): Context {
+  context ??= new Context(readSettings(rawConfig ?? (() => undefined)));
+  return context;
+}
+
+export function handler(kind: string): Handler {
+  const make = handlers[kind];
+  if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
+  return make(currentContext);
+}

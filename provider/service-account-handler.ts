@@ -1,0 +1,166 @@
+import { randomBytes } from "node:crypto";
+import { type CreatedServiceAccount, type ServiceAccount, TalendError, closestIds, ignoreNotFound, isTalendError } from "../sdk";
+import type { Handler } from "./dynamic";
+import { type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
+import type { Context } from "./settings";
+import { changedKeys, checkInputs, containsUnknown, partialFailure } from "./validation";
+
+/** A lost create response is ours to clean up only if the account appeared after we sent it (allowing skew). */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const CREATE_ATTEMPTS = 3;
+
+export function serviceAccountHandler(ctx: () => Context): Handler {
+  return {
+    async check(olds, news) {
+      const result = checkInputs(ServiceAccountInputsSchema, news, "ServiceAccount");
+      if (result.failures?.length || !result.inputs) return result;
+      const inputs = result.inputs as ServiceAccountInputs;
+      // The suffix survives updates and changes only with a rotation.
+      const keep = olds?.suffix && olds.rotateSecret === inputs.rotateSecret && !containsUnknown(inputs.rotateSecret);
+      if (inputs.uniqueSuffix) inputs.suffix = keep ? olds.suffix : randomBytes(3).toString("hex");
+      else delete inputs.suffix;
+      return { inputs };
+    },
+
+    async diff(_id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {
+      const replaces = changedKeys(olds, news, ["rotateSecret", "uniqueSuffix", "suffix"]);
+      const expectedName = containsUnknown(news.name) ? news.name : accountNameOf(news);
+      const updates = changedKeys({ ...olds, accountName: olds.accountName }, { ...news, accountName: expectedName }, ["accountName", "permissions"]);
+      const changes = [...replaces, ...updates, ...changedKeys(olds, news, ["name", "adoptExisting"])];
+      return {
+        changes: changes.length > 0,
+        replaces,
+        // Names are unique: without a suffix the old account must go before its replacement can take the name.
+        deleteBeforeReplace: replaces.length > 0 && !news.uniqueSuffix,
+      };
+    },
+
+    async create(inputs: ServiceAccountInputs) {
+      const { client } = ctx();
+      await assertKnownPermissions(ctx(), inputs.permissions);
+      const body = { name: accountNameOf(inputs), permissions: inputs.permissions };
+      if (inputs.adoptExisting) {
+        const existing = await client.serviceAccounts.findByName(body.name);
+        if (existing) return adopt(ctx(), inputs, existing);
+      }
+      for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+        const sentAt = Date.now();
+        try {
+          const created = await client.serviceAccounts.create(body);
+          return { id: created.id, outs: await ready(ctx(), inputs, created) };
+        } catch (e) {
+          if (isTalendError(e, 409)) {
+            if (!inputs.adoptExisting) throw alreadyExists(body.name);
+            const existing = await client.serviceAccounts.findByName(body.name);
+            if (existing) return adopt(ctx(), inputs, existing);
+            continue; // deleted meanwhile: create again
+          }
+          if (!(e instanceof TalendError && e.kind === "ambiguous")) throw e;
+          // The response (and with it the one-time secret) was lost. If the account was created, nobody can
+          // ever learn its secret: delete that orphan and create again.
+          const orphan = await client.serviceAccounts.findByName(body.name);
+          if (orphan) {
+            if (Date.parse(orphan.createdDate) < sentAt - CLOCK_SKEW_MS) throw alreadyExists(body.name);
+            await ignoreNotFound(client.serviceAccounts.delete(orphan.id));
+          }
+        }
+      }
+      throw new TalendError({
+        kind: "ambiguous",
+        message: `ServiceAccount "${body.name}": the create response was lost ${CREATE_ATTEMPTS} times; no account was left behind`,
+        hint: "check connectivity to the Talend API and run `pulumi up` again",
+      });
+    },
+
+    async read(id, props: ServiceAccountOutputs) {
+      try {
+        const account = await ctx().client.serviceAccounts.get(id);
+        return { id, props: { ...props, ...fromApi(account) } };
+      } catch (e) {
+        if (isTalendError(e, 404)) return {};
+        throw e;
+      }
+    },
+
+    async update(id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {
+      const { client } = ctx();
+      await assertKnownPermissions(ctx(), news.permissions);
+      const name = accountNameOf(news);
+      let account: ServiceAccount;
+      try {
+        account = await client.serviceAccounts.update(id, { name, permissions: news.permissions });
+      } catch (e) {
+        if (isTalendError(e, 409)) throw alreadyExists(name);
+        if (isTalendError(e, 404)) throw new TalendError({ kind: "http", status: 404, message: `ServiceAccount "${olds.accountName}" (${id}) no longer exists in Talend`, hint: "run `pulumi refresh` so that the next `pulumi up` creates it again" });
+        throw e;
+      }
+      // Tokens snapshot permissions: none minted before this change may be used again.
+      client.markPermissionsChanged(id);
+      return { outs: { ...olds, ...news, ...fromApi(account) } };
+    },
+
+    async delete(id) {
+      const { client } = ctx();
+      await ignoreNotFound(client.serviceAccounts.delete(id));
+      client.markPermissionsChanged(id);
+    },
+  };
+}
+
+function fromApi(account: ServiceAccount) {
+  return {
+    accountName: account.name,
+    permissions: [...new Set(account.permissions)].sort(),
+    createdDate: account.createdDate,
+    lastModifiedDate: account.lastModifiedDate,
+  };
+}
+
+/** Readiness gate: a token can be minted with the new credentials, so dependents can use them at once. */
+async function ready(ctx: Context, inputs: ServiceAccountInputs, created: CreatedServiceAccount) {
+  const outs: ServiceAccountOutputs = { ...inputs, ...fromApi(created), clientId: created.id, clientSecret: created.secret, adopted: false };
+  const delays = [250, 500, 1000, 2000, 4000];
+  for (let i = 0; ; i++) {
+    try {
+      await ctx.client.asServiceAccount(created.id, created.secret).accessToken();
+      return outs;
+    } catch (e) {
+      if (i >= delays.length || !isTalendError(e, 401)) {
+        // Keep the account (and its one-time secret) in state rather than orphaning it.
+        throw partialFailure(`ServiceAccount "${created.name}" was created but no token could be minted with its credentials yet: ${(e as Error).message}`, created.id, outs as unknown as Record<string, unknown>);
+      }
+      await new Promise((r) => setTimeout(r, delays[i]));
+    }
+  }
+}
+
+async function adopt(ctx: Context, inputs: ServiceAccountInputs, existing: ServiceAccount) {
+  let account = existing;
+  if ([...new Set(existing.permissions)].sort().join() !== inputs.permissions.join()) {
+    account = await ctx.client.serviceAccounts.update(existing.id, { name: existing.name, permissions: inputs.permissions });
+    ctx.client.markPermissionsChanged(existing.id);
+  }
+  const outs: ServiceAccountOutputs = { ...inputs, ...fromApi(account), clientId: account.id, adopted: true };
+  return { id: account.id, outs };
+}
+
+/** Unknown IDs fail before anything is sent, naming the closest IDs of the tenant's live catalogue. */
+async function assertKnownPermissions(ctx: Context, permissions: string[]): Promise<void> {
+  const catalog = await ctx.permissionCatalog();
+  const unknown = permissions.filter((p) => !catalog.ids.includes(p));
+  if (!unknown.length) return;
+  throw new TalendError({
+    kind: "config",
+    message: `ServiceAccount.permissions: ${unknown.map((p) => `"${p}"`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not in this tenant's permission catalogue`,
+    hint: unknown.map((p) => `instead of ${p}, did you mean ${closestIds(p, catalog.ids).join(" or ")}?`).join("; "),
+  });
+}
+
+function alreadyExists(name: string): TalendError {
+  return new TalendError({
+    kind: "http",
+    status: 409,
+    message: `ServiceAccount: an account named "${name}" already exists in Talend`,
+    hint: "set adoptExisting: true to manage it (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",
+  });
+}

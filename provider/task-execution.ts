@@ -1,0 +1,36 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { TaskExecutionInputs } from "./task-execution-inputs";
+import { shim } from "./shim";
+import { type ArgsOf, MODULE } from "./types";
+
+export type TaskExecutionArgs = ArgsOf<Omit<TaskExecutionInputs, "runKey" | "parameters" | "triggers" | keyof Defaults>> &
+  Partial<ArgsOf<Defaults>> & {
+    /** Context-parameter overrides; secret values stay secret. */
+    parameters?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Any values: the task runs on create and again only when these change. */
+    triggers?: pulumi.Input<unknown>;
+  };
+type Defaults = Pick<TaskExecutionInputs, "rerunOnChange" | "waitForCompletion" | "waitTimeoutMinutes" | "failOnError" | "cancelOnTimeout" | "cancelOnDestroy" | "pollIntervalSeconds">;
+
+/**
+ * Runs a Talend task on `pulumi up`: exactly once on create, again only when `triggers` change (or, with
+ * `rerunOnChange`, when the task or its parameters change). Never during preview. Waits for the run by
+ * default and fails the update when it fails, keeping the run in state so it is not repeated.
+ */
+export class TaskExecution extends pulumi.dynamic.Resource {
+  declare readonly executionId: pulumi.Output<string>;
+  declare readonly resolvedTaskId: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
+  declare readonly executionStatus: pulumi.Output<string>;
+  declare readonly startTimestamp: pulumi.Output<string | undefined>;
+  declare readonly finishTimestamp: pulumi.Output<string | undefined>;
+  declare readonly durationSeconds: pulumi.Output<number | undefined>;
+  declare readonly errorMessage: pulumi.Output<string | undefined>;
+  declare readonly runAs: pulumi.Output<string>;
+
+  constructor(name: string, args: TaskExecutionArgs, opts?: pulumi.CustomResourceOptions) {
+    const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
+    const runKey = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+    super(shim("TaskExecution"), name, { ...outputs, ...args, runKey }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
+  }
+}

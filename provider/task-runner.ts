@@ -1,0 +1,74 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { WorkspacePermissionValue } from "../sdk";
+import { getPermissionCatalog } from "./lookups";
+import { ServiceAccount } from "./service-account";
+import { TaskExecution, type TaskExecutionArgs } from "./task-execution";
+import { WorkspacePermission } from "./workspace-permission";
+
+export interface TaskRunnerWorkspace {
+  /** Workspace id, or `workspace` + `environment` names. */
+  workspaceId?: pulumi.Input<string>;
+  workspace?: pulumi.Input<string>;
+  environment?: pulumi.Input<string>;
+  /** Defaults to ["EXECUTE"]. */
+  permissions?: pulumi.Input<pulumi.Input<WorkspacePermissionValue>[]>;
+}
+
+export interface TaskRunnerArgs {
+  /** Service account name in Talend. */
+  name: pulumi.Input<string>;
+  /** Where the account may run tasks. */
+  workspaces: TaskRunnerWorkspace[];
+  /** Hold TMC_OPERATOR instead of TMC_ENGINE_USE. */
+  operator?: boolean;
+  /** More account permissions. */
+  extraPermissions?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Change to get a new account and secret. */
+  rotateSecret?: pulumi.Input<string>;
+  /** Append a random suffix to the name (zero-downtime rotation). */
+  uniqueSuffix?: pulumi.Input<boolean>;
+}
+
+/**
+ * The 90 % case in one resource: a service account that can run tasks — TMC_ENGINE_USE (or TMC_OPERATOR),
+ * "Tasks and Plans - Edit" (its ID read from the tenant's catalogue), EXECUTE on each workspace — ready when
+ * the component is. `runner.run(...)` starts a TaskExecution as that account after every grant.
+ */
+export class TaskRunner extends pulumi.ComponentResource {
+  readonly serviceAccount: ServiceAccount;
+  readonly grants: WorkspacePermission[];
+  readonly clientId: pulumi.Output<string>;
+  /** Secret. */
+  readonly clientSecret: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: TaskRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("talend:index:TaskRunner", name, {}, opts);
+    const edit = getPermissionCatalog().then((c) => {
+      if (!c.tasksAndPlansEdit) throw new Error(`TaskRunner ${name}: cannot find the ID of "Tasks and Plans - Edit": ${c.tasksAndPlansEditReason}`);
+      return c.tasksAndPlansEdit;
+    });
+    const permissions = pulumi.all([edit, args.extraPermissions ?? []]).apply(([e, extra]) => [args.operator ? "TMC_OPERATOR" : "TMC_ENGINE_USE", e, ...extra]);
+    this.serviceAccount = new ServiceAccount(name, { name: args.name, permissions, rotateSecret: args.rotateSecret, uniqueSuffix: args.uniqueSuffix }, { parent: this });
+    this.grants = args.workspaces.map(
+      (ws, i) =>
+        new WorkspacePermission(
+          `${name}-ws${i}`,
+          { serviceAccountId: this.serviceAccount.clientId, workspaceId: ws.workspaceId, workspace: ws.workspace, environment: ws.environment, permissions: ws.permissions ?? ["EXECUTE"] },
+          // A rotation replaces the account; its grants follow it.
+          { parent: this },
+        ),
+    );
+    this.clientId = this.serviceAccount.clientId;
+    this.clientSecret = this.serviceAccount.clientSecret;
+    this.registerOutputs({ clientId: this.clientId, clientSecret: this.clientSecret });
+  }
+
+  /** Runs a task as this account, after all of its grants exist. */
+  run(name: string, args: Omit<TaskExecutionArgs, "clientId" | "clientSecret">, opts?: pulumi.CustomResourceOptions): TaskExecution {
+    return new TaskExecution(name, { ...args, clientId: this.clientId, clientSecret: this.clientSecret }, { parent: this, ...opts, dependsOn: [...this.grants, ...toArray(opts?.dependsOn)] });
+  }
+}
+
+function toArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v as pulumi.Input<T>];
+}

@@ -1,0 +1,93 @@
+import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendError } from "../sdk";
+import type { Handler } from "./dynamic";
+import type { Context } from "./settings";
+import { changedKeys, checkInputs } from "./validation";
+import { type WorkspacePermissionInputs, WorkspacePermissionInputsSchema, type WorkspacePermissionOutputs, permissionId } from "./workspace-permission-inputs";
+
+/**
+ * Authoritative for one (workspace, service account) pair, and for nothing else: it uses the unitary endpoints
+ * only, never the batch ones (an empty id list there wipes every account's permissions on a workspace).
+ * Every change marks the account's tokens stale, so nothing run afterwards hits the stale-token 403.
+ */
+export function workspacePermissionHandler(ctx: () => Context): Handler {
+  return {
+    async check(_olds, news) {
+      return checkInputs(WorkspacePermissionInputsSchema, news, "WorkspacePermission");
+    },
+
+    async diff(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {
+      const replaces = changedKeys(olds, news, ["serviceAccountId", "workspaceId", "workspace", "environment"]);
+      const changes = [...replaces, ...changedKeys(olds, news, ["permissions", "adoptExisting"])];
+      return { changes: changes.length > 0, replaces };
+    },
+
+    async create(inputs: WorkspacePermissionInputs) {
+      const { client } = ctx();
+      const workspaceId = await resolveWorkspace(ctx(), inputs);
+      const sa = inputs.serviceAccountId;
+      let adopted = false;
+      try {
+        await client.workspacePermissions.create(workspaceId, sa, inputs.permissions);
+      } catch (e) {
+        if (isTalendError(e, 409)) {
+          if (!inputs.adoptExisting) throw alreadyGranted(workspaceId, sa);
+          await client.workspacePermissions.replace(workspaceId, sa, inputs.permissions);
+          adopted = true;
+        } else if (e instanceof TalendError && e.kind === "ambiguous") {
+          // The POST may have landed: converge with an idempotent PUT, or POST again if it did not.
+          await converge(ctx(), workspaceId, sa, inputs.permissions);
+        } else throw e;
+      } finally {
+        client.markPermissionsChanged(sa);
+      }
+      const outs: WorkspacePermissionOutputs = { ...inputs, resolvedWorkspaceId: workspaceId, adopted };
+      return { id: permissionId(workspaceId, sa), outs };
+    },
+
+    async read(id, props: WorkspacePermissionOutputs) {
+      try {
+        const current = await ctx().client.workspacePermissions.get(props.resolvedWorkspaceId, props.serviceAccountId);
+        return { id, props: { ...props, permissions: [...new Set(current.permissions)].sort() } };
+      } catch (e) {
+        if (isTalendError(e, 404)) return {};
+        throw e;
+      }
+    },
+
+    async update(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {
+      await converge(ctx(), olds.resolvedWorkspaceId, olds.serviceAccountId, news.permissions);
+      ctx().client.markPermissionsChanged(olds.serviceAccountId);
+      return { outs: { ...olds, ...news } };
+    },
+
+    async delete(_id, props: WorkspacePermissionOutputs) {
+      await ignoreNotFound(ctx().client.workspacePermissions.delete(props.resolvedWorkspaceId, props.serviceAccountId));
+      ctx().client.markPermissionsChanged(props.serviceAccountId);
+    },
+  };
+}
+
+/** PUT the set; if the pair has none (deleted behind our back, or a lost POST that did not land), POST it. */
+async function converge(ctx: Context, workspaceId: string, sa: string, permissions: WorkspacePermissionValue[]): Promise<void> {
+  try {
+    await ctx.client.workspacePermissions.replace(workspaceId, sa, permissions);
+  } catch (e) {
+    if (!isTalendError(e, 404)) throw e;
+    await ctx.client.workspacePermissions.create(workspaceId, sa, permissions);
+  }
+}
+
+async function resolveWorkspace(ctx: Context, inputs: WorkspacePermissionInputs): Promise<string> {
+  if (inputs.workspaceId) return inputs.workspaceId;
+  const ws = await ctx.client.workspaces.getByName(inputs.workspace as string, inputs.environment as string);
+  return ws.id;
+}
+
+function alreadyGranted(workspaceId: string, sa: string): TalendError {
+  return new TalendError({
+    kind: "http",
+    status: 409,
+    message: `WorkspacePermission: service account ${sa} already has permissions on workspace ${workspaceId}`,
+    hint: `set adoptExisting: true to manage them, or import the pair: pulumi import ... ${permissionId(workspaceId, sa)}`,
+  });
+}
