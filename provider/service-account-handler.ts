@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type CreatedServiceAccount, type ServiceAccount, TalendError, closestIds, ignoreNotFound, isTalendError } from "../sdk";
 import type { Handler } from "./dynamic";
-import { type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
+import { SERVICE_ACCOUNT_REPLACES, type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
 import type { Context } from "./settings";
 import { changedKeys, checkInputs, containsUnknown, partialFailure } from "./validation";
 
@@ -23,7 +23,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
     },
 
     async diff(_id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {
-      const replaces = changedKeys(olds, news, ["rotateSecret", "uniqueSuffix", "suffix"]);
+      const replaces = changedKeys(olds, news, SERVICE_ACCOUNT_REPLACES);
       const expectedName = containsUnknown(news.name) ? news.name : accountNameOf(news);
       const updates = changedKeys({ ...olds, accountName: olds.accountName }, { ...news, accountName: expectedName }, ["accountName", "permissions"]);
       const changes = [...replaces, ...updates, ...changedKeys(olds, news, ["name", "adoptExisting"])];
@@ -149,11 +149,9 @@ async function assertKnownPermissions(ctx: Context, permissions: string[]): Prom
   const catalog = await ctx.permissionCatalog();
   const unknown = permissions.filter((p) => !catalog.ids.includes(p));
   if (!unknown.length) return;
-  throw new TalendError({
-    kind: "config",
-    message: `ServiceAccount.permissions: ${unknown.map((p) => `"${p}"`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not in this tenant's permission catalogue`,
-    hint: unknown.map((p) => `instead of ${p}, did you mean ${closestIds(p, catalog.ids).join(" or ")}?`).join("; "),
-  });
+  const listed = unknown.map((p) => `"${p}"`).join(", ");
+  const suggestions = unknown.map((p) => `instead of ${p}, did you mean ${closestIds(p, catalog.ids).join(" or ")}?`).join("; ");
+  throw new TalendError({ kind: "config", message: `ServiceAccount.permissions: ${listed} not in this tenant's permission catalogue`, hint: `${suggestions} (getPermissionCatalog() lists them all)` });
 }
 
 function alreadyExists(name: string): TalendError {

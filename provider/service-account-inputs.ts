@@ -28,6 +28,9 @@ export const ServiceAccountInputsSchema = z.object({
 });
 export type ServiceAccountInputs = z.output<typeof ServiceAccountInputsSchema>;
 
+/** Inputs whose change replaces the account (a new id and secret); the others update in place. */
+export const SERVICE_ACCOUNT_REPLACES = ["rotateSecret", "uniqueSuffix", "suffix"] as const;
+
 /** The name the account carries in Talend. */
 export function accountNameOf(inputs: Pick<ServiceAccountInputs, "name" | "uniqueSuffix" | "suffix">): string {
   return inputs.uniqueSuffix && inputs.suffix ? `${inputs.name}-${inputs.suffix}` : inputs.name;

@@ -26,12 +26,15 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
   declare readonly name: pulumi.Output<string>;
   /** The name in Talend (`name`, plus a suffix with `uniqueSuffix`). */
   declare readonly accountName: pulumi.Output<string>;
+  /** Account permission IDs, sorted, as Talend reports them. */
   declare readonly permissions: pulumi.Output<string[]>;
   /** OAuth client ID; equal to the account id. */
   declare readonly clientId: pulumi.Output<string>;
   /** OAuth client secret (secret). Empty for an adopted account. */
   declare readonly clientSecret: pulumi.Output<string | undefined>;
+  /** When Talend created the account. */
   declare readonly createdDate: pulumi.Output<string>;
+  /** Last change of name or permissions (`lastUsedDate` is deliberately not tracked: it is not drift). */
   declare readonly lastModifiedDate: pulumi.Output<string>;
   /** True when an existing account was adopted (then there is no secret). */
   declare readonly adopted: pulumi.Output<boolean>;

@@ -3,7 +3,7 @@ import type { Handler } from "./dynamic";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
 import { type JournalEntry, readEntry, removeEntry, writeEntry } from "./run-journal";
 import type { Context } from "./settings";
-import { RUN_KEYS, type TaskExecutionInputs, TaskExecutionInputsSchema, type TaskExecutionOutputs, runFingerprint } from "./task-execution-inputs";
+import { RUN_KEYS, TASK_EXECUTION_REPLACES, type TaskExecutionInputs, TaskExecutionInputsSchema, type TaskExecutionOutputs, runFingerprint } from "./task-execution-inputs";
 import { changedKeys, checkInputs, partialFailure } from "./validation";
 
 /** Runs seen in the history within this window of our POST, by our principal, are ours. */
@@ -22,7 +22,7 @@ export function taskExecutionHandler(ctx: () => Context): Handler {
     },
 
     async diff(_id, olds: TaskExecutionOutputs, news: TaskExecutionInputs) {
-      const replaces = changedKeys(olds, news, news.rerunOnChange ? ["triggers", ...RUN_KEYS] : ["triggers"]);
+      const replaces = changedKeys(olds, news, news.rerunOnChange ? [...TASK_EXECUTION_REPLACES, ...RUN_KEYS] : TASK_EXECUTION_REPLACES);
       const settings = ["clientId", "clientSecret", "waitForCompletion", "waitTimeoutMinutes", "failOnError", "cancelOnTimeout", "cancelOnDestroy", "pollIntervalSeconds", "rerunOnChange", ...RUN_KEYS] as const;
       const changes = replaces.length > 0 || changedKeys(olds, news, settings).length > 0;
       return { changes, replaces };

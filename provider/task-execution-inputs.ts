@@ -10,14 +10,19 @@ export const TaskExecutionInputsSchema = z
   .object({
     /** The task id (the `executable` of a task listing). Or give `task` + `workspace` + `environment`. */
     taskId: z.string().trim().regex(/^[A-Za-z0-9_-]+$/, "must be a task id as Talend returns it").optional(),
+    /** Task name, looked up in `workspace` of `environment`. */
     task: z.string().trim().min(1, "must not be empty").optional(),
+    /** Workspace name of `task`. */
     workspace: z.string().trim().min(1, "must not be empty").optional(),
+    /** Environment name of `workspace`. */
     environment: z.string().trim().min(1, "must not be empty").optional(),
     /** Run as this service account (its clientId/clientSecret outputs). Without them, the provider's token runs it. */
     clientId: z.string().min(1, "must not be empty").optional(),
+    /** The service account's secret (keep it a secret Output). */
     clientSecret: z.string().min(1, "must not be empty").optional(),
     /** Context-parameter overrides. Secret values stay secret in state, diffs and logs. */
     parameters: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "parameter names are letters, digits, '_', '.', '-'"), z.string({ error: "parameter values must be strings" })).default({}),
+    /** Log level of the run. */
     logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).optional(),
     /** Talend-side timeout of the run, in minutes. */
     timeoutMinutes: z.number({ error: "must be a whole number of minutes" }).int("must be a whole number of minutes").min(1, "must be at least 1").max(10_080, "must be at most 10080 (7 days)").optional(),
@@ -25,10 +30,15 @@ export const TaskExecutionInputsSchema = z
     triggers: z.unknown().optional(),
     /** Also run again when the task, parameters, logLevel or timeoutMinutes change. */
     rerunOnChange: flag.default(false),
+    /** Wait for the run to end; false returns as soon as it started. */
     waitForCompletion: flag.default(true),
+    /** Give up waiting after this long (then cancel, with cancelOnTimeout) and fail. */
     waitTimeoutMinutes: positive("minutes", 10_080).default(60),
+    /** Fail the update when the run fails (the run stays in state either way). */
     failOnError: flag.default(true),
+    /** Cancel the run when waitTimeoutMinutes is exceeded. */
     cancelOnTimeout: flag.default(true),
+    /** Cancel the run when the resource is destroyed (or replaced) while it is still going. */
     cancelOnDestroy: flag.default(true),
     /** First polling interval; it grows to 30 s on long runs. */
     pollIntervalSeconds: positive("seconds", 300).default(5),
@@ -49,6 +59,9 @@ export type TaskExecutionInputs = z.output<typeof TaskExecutionInputsSchema>;
 
 /** Inputs whose change starts a new run: always `triggers`; the task and its settings only with rerunOnChange. */
 export const RUN_KEYS = ["taskId", "task", "workspace", "environment", "parameters", "logLevel", "timeoutMinutes"] as const;
+
+/** Inputs whose change starts a new run (a replacement): `triggers`, plus RUN_KEYS with rerunOnChange. */
+export const TASK_EXECUTION_REPLACES = ["triggers"] as const;
 
 export interface TaskExecutionOutputs extends TaskExecutionInputs {
   executionId: string;

@@ -18,14 +18,21 @@ type Defaults = Pick<TaskExecutionInputs, "rerunOnChange" | "waitForCompletion" 
  * default and fails the update when it fails, keeping the run in state so it is not repeated.
  */
 export class TaskExecution extends pulumi.dynamic.Resource {
+  /** The run's id in Talend (also the resource id). */
   declare readonly executionId: pulumi.Output<string>;
+  /** The task that ran, resolved from its name when given by name. */
   declare readonly resolvedTaskId: pulumi.Output<string>;
+  /** Simplified status: dispatching, executing, execution_successful, execution_failed, terminated, ... */
   declare readonly status: pulumi.Output<string>;
+  /** Detailed status, e.g. EXECUTION_SUCCESS. */
   declare readonly executionStatus: pulumi.Output<string>;
   declare readonly startTimestamp: pulumi.Output<string | undefined>;
   declare readonly finishTimestamp: pulumi.Output<string | undefined>;
+  /** From start to finish, in seconds. */
   declare readonly durationSeconds: pulumi.Output<number | undefined>;
+  /** Talend's error message for a failed run (redacted). */
   declare readonly errorMessage: pulumi.Output<string | undefined>;
+  /** "service-account:<id>" or "token". */
   declare readonly runAs: pulumi.Output<string>;
 
   constructor(name: string, args: TaskExecutionArgs, opts?: pulumi.CustomResourceOptions) {

@@ -2,7 +2,7 @@ import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendErr
 import type { Handler } from "./dynamic";
 import type { Context } from "./settings";
 import { changedKeys, checkInputs } from "./validation";
-import { type WorkspacePermissionInputs, WorkspacePermissionInputsSchema, type WorkspacePermissionOutputs, permissionId } from "./workspace-permission-inputs";
+import { WORKSPACE_PERMISSION_REPLACES, type WorkspacePermissionInputs, WorkspacePermissionInputsSchema, type WorkspacePermissionOutputs, permissionId } from "./workspace-permission-inputs";
 
 /**
  * Authoritative for one (workspace, service account) pair, and for nothing else: it uses the unitary endpoints
@@ -16,7 +16,7 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
     },
 
     async diff(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {
-      const replaces = changedKeys(olds, news, ["serviceAccountId", "workspaceId", "workspace", "environment"]);
+      const replaces = changedKeys(olds, news, WORKSPACE_PERMISSION_REPLACES);
       const changes = [...replaces, ...changedKeys(olds, news, ["permissions", "adoptExisting"])];
       return { changes: changes.length > 0, replaces };
     },

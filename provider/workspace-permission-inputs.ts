@@ -6,10 +6,15 @@ const id = (what: string) => z.string({ error: `must be the ${what} id (a string
 /** One service account's permissions on one workspace. The workspace is given by id or by name + environment. */
 export const WorkspacePermissionInputsSchema = z
   .object({
+    /** The service account (a ServiceAccount's `clientId`). */
     serviceAccountId: id("service account"),
+    /** The workspace id; or give `workspace` and `environment` names. */
     workspaceId: id("workspace").optional(),
+    /** Workspace name, looked up in `environment`. */
     workspace: z.string().trim().min(1, "must not be empty").optional(),
+    /** Environment name of `workspace`. */
     environment: z.string().trim().min(1, "must not be empty").optional(),
+    /** The complete set of the account's permissions on the workspace; order-insensitive. */
     permissions: z
       .array(z.enum(WORKSPACE_PERMISSIONS, { error: `must be one of ${WORKSPACE_PERMISSIONS.join(", ")}` }), { error: "must be a list of workspace permissions" })
       .min(1, `must name at least one of ${WORKSPACE_PERMISSIONS.join(", ")}; delete the resource to remove all`)
@@ -24,6 +29,9 @@ export const WorkspacePermissionInputsSchema = z
       ctx.addIssue({ code: "custom", path: [v.workspace === undefined ? "workspace" : "environment"], message: "give workspaceId, or both workspace (name) and environment (name)" });
   });
 export type WorkspacePermissionInputs = z.output<typeof WorkspacePermissionInputsSchema>;
+
+/** Inputs whose change replaces the grant (another pair); `permissions` update in place. */
+export const WORKSPACE_PERMISSION_REPLACES = ["serviceAccountId", "workspaceId", "workspace", "environment"] as const;
 
 export interface WorkspacePermissionOutputs extends WorkspacePermissionInputs {
   resolvedWorkspaceId: string;

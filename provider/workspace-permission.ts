@@ -17,10 +17,13 @@ export type WorkspacePermissionArgs = ArgsOf<Pick<WorkspacePermissionInputs, "se
  * the workspace replaces. Every change invalidates the account's cached tokens.
  */
 export class WorkspacePermission extends pulumi.dynamic.Resource {
+  /** The service account holding the permissions. */
   declare readonly serviceAccountId: pulumi.Output<string>;
   /** The workspace id, resolved from `workspace` + `environment` when given by name. */
   declare readonly resolvedWorkspaceId: pulumi.Output<string>;
+  /** The permissions, sorted, as Talend reports them. */
   declare readonly permissions: pulumi.Output<WorkspacePermissionValue[]>;
+  /** True when existing permissions were adopted. */
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: WorkspacePermissionArgs, opts?: pulumi.CustomResourceOptions) {

@@ -1,0 +1,154 @@
+// `npm run docs`: writes docs/reference.md from the code itself — input types, defaults and enums from the zod
+// schemas (as JSON Schema), descriptions from their doc comments, outputs and secrets from the resource
+// classes, replacement rules from the constants `diff` uses, and errors from the handlers' TalendError calls.
+// test/docs.test.ts fails when the committed file is stale.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "./repo-root";
+import ts from "typescript";
+import { z } from "zod";
+import { CONFIG_KEYS } from "../provider/settings";
+import { SERVICE_ACCOUNT_REPLACES, ServiceAccountInputsSchema } from "../provider/service-account-inputs";
+import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "../provider/task-execution-inputs";
+import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission-inputs";
+
+const repo = repoRoot();
+const HIDDEN = new Set(["suffix", "runKey"]);
+
+const RESOURCES = [
+  { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account-inputs", "service-account", "service-account-handler"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
+  { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission-inputs", "workspace-permission", "workspace-permission-handler"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
+  { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution-inputs", "task-execution", "task-execution-handler", "run-preflight"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
+];
+
+function source(name: string): ts.SourceFile {
+  const file = join(repo, "provider", `${name}.ts`);
+  return ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
+}
+
+function docOf(node: ts.Node): string {
+  const text = node.getSourceFile().getFullText();
+  const ranges = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
+  return ranges
+    .map((r) => text.slice(r.pos, r.end))
+    .filter((c) => c.startsWith("/**"))
+    .map((c) => c.replace(/^\/\*\*|\*\/$/g, "").split("\n").map((l) => l.replace(/^\s*\* ?/, "").trim()).filter(Boolean).join(" "))
+    .join(" ");
+}
+
+function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
+  visit(node);
+  node.forEachChild((c) => walk(c, visit));
+}
+
+/** Doc comments of the properties of the first `z.object({...})` literal in a file. */
+function inputDocs(file: ts.SourceFile): Map<string, string> {
+  const docs = new Map<string, string>();
+  walk(file, (n) => {
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && ts.isObjectLiteralExpression(n.parent) && !docs.has(n.name.text)) docs.set(n.name.text, docOf(n));
+  });
+  return docs;
+}
+
+function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: string }[] {
+  const out: { name: string; type: string; doc: string }[] = [];
+  walk(file, (n) => {
+    if (ts.isPropertyDeclaration(n) && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) && ts.isIdentifier(n.name)) {
+      out.push({ name: n.name.text, type: (n.type?.getText() ?? "").replace(/^pulumi\.Output<(.*)>$/, "$1"), doc: docOf(n) });
+    }
+  });
+  return out;
+}
+
+function classDoc(file: ts.SourceFile): string {
+  let doc = "";
+  walk(file, (n) => {
+    if (ts.isClassDeclaration(n) && !doc) doc = docOf(n);
+  });
+  return doc;
+}
+
+function secretsOf(file: ts.SourceFile): string[] {
+  const found: string[] = [];
+  walk(file, (n) => {
+    if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === "additionalSecretOutputs") walk(n.initializer, (m) => ts.isStringLiteral(m) && found.push(m.text));
+  });
+  return found;
+}
+
+/** `message` and `hint` of every `new TalendError({...})` in a file, as source text. */
+function errorsOf(file: ts.SourceFile): { message: string; hint?: string }[] {
+  const out: { message: string; hint?: string }[] = [];
+  walk(file, (n) => {
+    if (ts.isNewExpression(n) && n.expression.getText() === "TalendError" && n.arguments?.[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
+      const prop = (k: string) => n.arguments![0] && (n.arguments![0] as ts.ObjectLiteralExpression).properties.find((p) => p.name?.getText() === k);
+      const text = (p?: ts.ObjectLiteralElementLike) => (p && ts.isPropertyAssignment(p) ? p.initializer.getText().replace(/^[`"]|[`"]$/g, "").replace(/\$\{[^}]*\}/g, "…") : undefined);
+      const message = text(prop("message"));
+      if (message) out.push({ message, hint: text(prop("hint")) });
+    }
+  });
+  return out;
+}
+
+type JsonSchema = { type?: string | string[]; enum?: unknown[]; items?: JsonSchema; default?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[] };
+
+function typeOf(s: JsonSchema | undefined): string {
+  if (!s) return "any";
+  if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(" \\| ");
+  if (s.anyOf) return s.anyOf.map(typeOf).join(" \\| ");
+  if (s.type === "array") return s.items?.enum ? `list of ${typeOf(s.items)}` : `${typeOf(s.items)}[]`;
+  if (s.type === "object" && s.additionalProperties && typeof s.additionalProperties === "object") return `map of ${typeOf(s.additionalProperties)}`;
+  return Array.isArray(s.type) ? s.type.join(" \\| ") : (s.type ?? "any");
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+export function generate(): string {
+  const lines = [
+    "# pulumi-talend reference",
+    "",
+    "Generated by `npm run docs` from the code (zod schemas, doc comments, resource classes, handlers); do not edit by hand.",
+    "",
+    "## Provider configuration",
+    "",
+    "Read by the provider in `configure` and by lookups in the program; secrets stay encrypted in stack config.",
+    "",
+    "| stack config | environment fallback |",
+    "| --- | --- |",
+    ...Object.values(CONFIG_KEYS).map(([key, env]) => `| \`${key}\` | \`${env}\` |`),
+    "",
+  ];
+  for (const r of RESOURCES) {
+    const [inputsFile, classFile, ...handlerFiles] = r.files.map(source) as [ts.SourceFile, ts.SourceFile, ...ts.SourceFile[]];
+    const schema = z.toJSONSchema(r.schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    const docs = inputDocs(inputsFile);
+    const secrets = secretsOf(classFile);
+    lines.push(`## ${r.type}`, "", `\`new talend.${r.type}(name, args, opts?)\` — ${classDoc(classFile)}`, "", "### Inputs", "", "| input | type | default | on change | description |", "| --- | --- | --- | --- | --- |");
+    for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+      if (HIDDEN.has(name)) continue;
+      const onChange = r.replaces.includes(name) ? "replace" : r.rerun.includes(name) ? "update (replace with rerunOnChange)" : "update in place";
+      const required = schema.required?.includes(name) && prop.default === undefined ? " (required)" : "";
+      lines.push(`| \`${name}\`${required} | ${typeOf(prop)} | ${prop.default === undefined ? "" : `\`${JSON.stringify(prop.default)}\``} | ${onChange} | ${cell(docs.get(name) ?? "")} |`);
+    }
+    lines.push("", "### Outputs", "", "All inputs are also outputs.", "", "| output | type | secret | description |", "| --- | --- | --- | --- |");
+    for (const o of outputsOf(classFile)) lines.push(`| \`${o.name}\` | ${cell(o.type)} | ${secrets.includes(o.name) ? "yes" : ""} | ${cell(o.doc)} |`);
+    const errors = handlerFiles.flatMap(errorsOf);
+    if (errors.length) {
+      lines.push("", "### Errors and their fixes", "");
+      for (const e of errors) lines.push(`- ${cell(e.message)}${e.hint ? ` — fix: ${cell(e.hint)}` : ""}`);
+    }
+    lines.push("");
+  }
+  const lookups = source("lookups");
+  lines.push("## Lookups", "", "Async functions for programs; each finds exactly one object or fails naming what it looked for and what exists.", "");
+  walk(lookups, (n) => {
+    if (ts.isFunctionDeclaration(n) && n.name) lines.push(`- \`${n.name.text}(${n.parameters.map((p) => p.getText()).join(", ")})\`: ${docOf(n) || "see the type"}`);
+  });
+  lines.push("");
+  return lines.join("\n");
+}
+
+if (require.main === module) {
+  writeFileSync(join(repo, "docs", "reference.md"), generate());
+  console.log("wrote docs/reference.md");
+}
