@@ -42,5 +42,29 @@ function currentContext(): Context {
 export function handler(kind: string): Handler {
   const make = handlers[kind];
   if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
-  return make(currentContext);
+  return withWireSafeOutputs(make(currentContext));
+}
+
+/**
+ * The engine's protobuf Struct rejects `undefined`; handlers may leave optional outputs undefined. One place
+ * drops them, for results and for the properties of a half-done create.
+ */
+function withWireSafeOutputs(h: Handler): Handler {
+  const keepState = (e: unknown) => {
+    const err = e as { properties?: Record<string, unknown> };
+    if (err && typeof err === "object" && err.properties) err.properties = compact(err.properties);
+    return Promise.reject(e);
+  };
+  return {
+    ...h,
+    create: (inputs) => h.create(inputs).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
+    read: (id, props) => h.read(id, props).then((r) => (r.props ? { ...r, props: compact(r.props) } : r)),
+    update: (id, olds, news) => h.update(id, olds, news).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
+  };
+}
+
+function compact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(compact) as T;
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)])) as T;
 }

@@ -48,9 +48,10 @@ export function taskExecutionHandler(ctx: () => Context): Handler {
       }
 
       let execution = await runner.executions.get(executionId);
-      if (inputs.waitForCompletion) execution = await waitFor(runner, execution, inputs);
+      let timedOut: string | undefined;
+      if (inputs.waitForCompletion) ({ execution, timedOut } = await waitFor(runner, execution, inputs));
       const outs: TaskExecutionOutputs = { ...base, ...fromExecution(execution) };
-      const problem = failureOf(execution, inputs);
+      const problem = timedOut ?? failureOf(execution, inputs);
       if (problem) {
         // Keep the run in state: the next `up` must not run it again unless told to.
         throw partialFailure(await describeFailure(c, runner, execution, task.label, problem), executionId, outs as unknown as Record<string, unknown>);
@@ -178,29 +179,29 @@ async function findOurRun(runner: TalendClient, entry: JournalEntry, principal?:
   return undefined;
 }
 
-/** Polls with growing intervals until the run ends or the wait times out (then cancels when asked). */
-async function waitFor(runner: TalendClient, first: Execution, inputs: TaskExecutionInputs): Promise<Execution> {
+/** Polls with growing intervals until the run ends, or the wait times out (then cancels when asked). */
+async function waitFor(runner: TalendClient, first: Execution, inputs: TaskExecutionInputs): Promise<{ execution: Execution; timedOut?: string }> {
   const deadline = Date.now() + inputs.waitTimeoutMinutes * 60_000;
   let execution = first;
   let interval = inputs.pollIntervalSeconds * 1000;
   while (!isFinished(execution.status)) {
     if (Date.now() >= deadline) {
+      const timedOut = `timed out waiting: still ${execution.status} after waitTimeoutMinutes=${inputs.waitTimeoutMinutes}; ${inputs.cancelOnTimeout ? "cancelled" : "left running (cancelOnTimeout=false)"}`;
       if (inputs.cancelOnTimeout) {
         await runner.executions.cancel(execution.executionId).catch(() => undefined);
         execution = await runner.executions.get(execution.executionId).catch(() => execution);
       }
-      return { ...execution, errorMessage: `still ${execution.status} after waitTimeoutMinutes=${inputs.waitTimeoutMinutes}${inputs.cancelOnTimeout ? "; cancelled" : "; left running (cancelOnTimeout=false)"}` };
+      return { execution, timedOut };
     }
     await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(deadline - Date.now(), 0))));
     interval = Math.min(interval * 1.5, 30_000);
     execution = await runner.executions.get(execution.executionId);
   }
-  return execution;
+  return { execution };
 }
 
 function failureOf(execution: Execution, inputs: TaskExecutionInputs): string | undefined {
-  if (!isFinished(execution.status)) return inputs.waitForCompletion ? `timed out waiting (${execution.errorMessage ?? execution.status})` : undefined;
-  if (isSuccessful(execution.status) || !inputs.failOnError) return undefined;
+  if (!isFinished(execution.status) || isSuccessful(execution.status) || !inputs.failOnError) return undefined;
   return `ended ${execution.status} (${execution.executionStatus})`;
 }
 

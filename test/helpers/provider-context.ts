@@ -1,0 +1,45 @@
+import { type TalendEmulator, startEmulator } from "../../emulator";
+import type { Handler } from "../../provider/dynamic";
+import { Context } from "../../provider/settings";
+import { serviceAccountHandler } from "../../provider/service-account-handler";
+import { taskExecutionHandler } from "../../provider/task-execution-handler";
+import { workspacePermissionHandler } from "../../provider/workspace-permission-handler";
+
+export const ADMIN_PAT = "emulator-admin-pat";
+
+/** An emulator plus provider handlers wired to it, as the dynamic-provider process would have them. */
+export async function providerFixture(opts: Parameters<typeof startEmulator>[0] = {}) {
+  const emulator: TalendEmulator = await startEmulator({ port: 0, ...opts });
+  const ctx = new Context({ baseUrl: emulator.url, token: ADMIN_PAT });
+  const get = () => ctx;
+  const handlers: Record<"serviceAccount" | "workspacePermission" | "taskExecution", Handler> = {
+    serviceAccount: serviceAccountHandler(get),
+    workspacePermission: workspacePermissionHandler(get),
+    taskExecution: taskExecutionHandler(get),
+  };
+  const posts = (prefix: string) => emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith(prefix)).length;
+  return {
+    emulator,
+    ctx,
+    ...handlers,
+    posts,
+    /** check + create, as the engine does on `up`. */
+    async createVia(h: Handler, news: Record<string, unknown>) {
+      const checked = await h.check({}, news);
+      if (checked.failures?.length) throw new Error(checked.failures.map((f) => f.reason).join("; "));
+      return { inputs: checked.inputs, ...(await h.create(checked.inputs)) };
+    },
+    async close() {
+      await ctx.client.close();
+      await emulator.close();
+    },
+  };
+}
+
+export function workspaceId(emulator: TalendEmulator, name: string, environment: string): string {
+  const state = emulator.state();
+  const env = state.environments.find((e: { name: string }) => e.name === environment);
+  const ws = state.workspaces.find((w: { name: string; environmentId?: string; environment?: string | { id: string } }) => w.name === name && (w.environmentId === env?.id || w.environment === environment || (typeof w.environment === "object" && w.environment.id === env?.id)));
+  if (!ws) throw new Error(`no workspace ${name} in ${environment}`);
+  return ws.id;
+}

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { TalendClient, TokenCache } from "../../sdk";
+import { providerFixture, workspaceId } from "../helpers/provider-context";
+
+process.env.PULUMI_TALEND_RUN_JOURNAL = mkdtempSync(join(tmpdir(), "talend-journal-"));
+const EDIT = "TMC_TASKS_AND_PLANS_EDIT";
+
+let f: Awaited<ReturnType<typeof providerFixture>>;
+let runner: { clientId: string; clientSecret: string };
+before(async () => {
+  f = await providerFixture();
+  const sa = await f.createVia(f.serviceAccount, { name: "te-runner", permissions: ["TMC_ENGINE_USE", EDIT] });
+  runner = { clientId: sa.id, clientSecret: sa.outs.clientSecret };
+  for (const ws of ["ops", "analytics"]) await f.createVia(f.workspacePermission, { serviceAccountId: sa.id, workspace: ws, environment: "development", permissions: ["EXECUTE"] });
+});
+after(async () => f.close());
+
+const executions = () => f.emulator.state().executions as Array<{ executionId: string; status: string; taskId?: string; jobId?: string }>;
+const startPosts = () => f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/processing/executions").length;
+const task = (name: string) => ({ task: name, workspace: name === "nightly-load" ? "analytics" : "ops", environment: "development" });
+
+/** Runs `create` while moving the emulator's clock forward, so seeded durations pass in milliseconds. */
+async function createFast(news: Record<string, unknown>, stepMs = 2_000) {
+  const timer = setInterval(() => f.emulator.clock.advance(stepMs), 20);
+  try {
+    return await f.createVia(f.taskExecution, { runKey: `test/${Math.random()}`, pollIntervalSeconds: 0.05, ...news });
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+test("check: task by id or by names, credentials in pairs, bounded numbers", async () => {
+  for (const [news, field, pattern] of [
+    [{ runKey: "k" }, "task", /give taskId, or all of task, workspace and environment/],
+    [{ runKey: "k", taskId: "t1", task: "x" }, "taskId", /not both/],
+    [{ runKey: "k", taskId: "t1", clientId: "a" }, "clientSecret", /give both clientId and clientSecret/],
+    [{ runKey: "k", taskId: "t1", logLevel: "DEBUG" }, "logLevel", /one of OFF, ERROR, WARN, INFO/],
+    [{ runKey: "k", taskId: "t1", timeoutMinutes: 0 }, "timeoutMinutes", /at least 1/],
+    [{ runKey: "k", taskId: "t1", waitTimeoutMinutes: -1 }, "waitTimeoutMinutes", /more than 0/],
+    [{ runKey: "k", taskId: "t1", parameters: { a: 1 } }, "parameters", /strings/],
+  ] as const) {
+    const r = await f.taskExecution.check({}, news);
+    assert.equal(r.failures?.[0]?.property, field, JSON.stringify(r));
+    assert.match(r.failures![0]!.reason, pattern);
+  }
+});
+
+test("success: one POST, run as the service account with a token minted after its grants", async () => {
+  const posts = startPosts();
+  const { id, outs } = await createFast({ ...task("seed-database"), ...runner, parameters: { mode: "full" } });
+  assert.equal(outs.status, "execution_successful");
+  assert.equal(outs.executionId, id);
+  assert.equal(outs.runAs, `service-account:${runner.clientId}`);
+  assert.ok(outs.durationSeconds! >= 0);
+  assert.equal(startPosts(), posts + 1);
+  const post = f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/processing/executions").at(-1)!;
+  assert.equal(post.principal.id, runner.clientId);
+});
+
+test("failure fails the update with id, status, Talend's error and the log tail, and keeps the run in state", async () => {
+  await assert.rejects(createFast({ ...task("nightly-load"), ...runner }), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
+    assert.ok(e.id, "partial state keeps the execution");
+    assert.equal(e.properties?.status, "execution_failed");
+    assert.match(e.message, new RegExp(`execution id: ${e.id}`));
+    assert.match(e.message, /NullPointerException/);
+    assert.match(e.message, /last log lines/);
+    assert.match(e.message, /will not run it again/);
+    return true;
+  });
+});
+
+test("a failed run re-applied with the same inputs is not run again", async () => {
+  const err = await createFast({ ...task("nightly-load"), ...runner, runKey: "rerun-check" }).catch((e) => e);
+  const posts = startPosts();
+  const news = (await f.taskExecution.check({}, { ...task("nightly-load"), ...runner, runKey: "rerun-check", pollIntervalSeconds: 0.05 })).inputs;
+  const diff = await f.taskExecution.diff(err.id, err.properties, news);
+  assert.deepEqual(diff.replaces, []);
+  const updated = await f.taskExecution.update(err.id, err.properties, news);
+  assert.equal(updated.outs.status, "execution_failed");
+  assert.equal(startPosts(), posts);
+});
+
+test("timeout cancels the run (cancelOnTimeout) and fails clearly", async () => {
+  await assert.rejects(
+    f.createVia(f.taskExecution, { runKey: "timeout", ...task("long-migration"), ...runner, waitTimeoutMinutes: 0.01, pollIntervalSeconds: 0.05 }),
+    (e: Error & { id?: string }) => {
+      assert.match(e.message, /timed out waiting/);
+      assert.match(e.message, /cancelled/);
+      assert.equal(executions().find((x) => x.executionId === e.id)?.status, "terminated");
+      return true;
+    },
+  );
+});
+
+test("destroy cancels a run still going; destroying a finished run sends nothing", async () => {
+  const running = await f.createVia(f.taskExecution, { runKey: "destroy", ...task("long-migration"), ...runner, waitForCompletion: false });
+  assert.ok(["dispatching", "executing"].includes(running.outs.status));
+  await f.taskExecution.delete(running.id, running.outs);
+  assert.equal(executions().find((x) => x.executionId === running.id)?.status, "terminated");
+  const done = await createFast({ ...task("seed-database"), ...runner });
+  const deletes = f.emulator.requests().filter((r) => r.method === "DELETE").length;
+  await f.taskExecution.delete(done.id, done.outs);
+  assert.equal(f.emulator.requests().filter((r) => r.method === "DELETE").length, deletes);
+});
+
+test("missing 'Tasks and Plans - Edit' or EXECUTE: preflight names each fix and sends no POST", async () => {
+  const weak = await f.createVia(f.serviceAccount, { name: "te-weak", permissions: ["TMC_ENGINE_USE"] });
+  const posts = startPosts();
+  await assert.rejects(f.createVia(f.taskExecution, { runKey: "weak", ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error) => {
+    assert.match(e.message, /nothing was started/);
+    assert.match(e.message, new RegExp(`"Tasks and Plans - Edit" \\(${EDIT}\\): add "${EDIT}"`));
+    assert.match(e.message, /has no permission on workspace "ops".*WorkspacePermission with permissions \["EXECUTE"\]/);
+    return true;
+  });
+  assert.equal(startPosts(), posts);
+});
+
+test("the support article's pitfall: a token minted before the grant gets 403, TaskExecution still runs", async () => {
+  const sa = await f.createVia(f.serviceAccount, { name: "te-stale", permissions: ["TMC_ENGINE_USE"] });
+  const ops = workspaceId(f.emulator, "ops", "development");
+  f.emulator.admin.setWorkspacePermission(ops, sa.id, ["EXECUTE"]);
+  const stale = new TalendClient({ endpoint: f.emulator.url, credentials: { clientId: sa.id, clientSecret: sa.outs.clientSecret }, tokenCache: new TokenCache() });
+  await stale.accessToken();
+  // "Tasks and Plans - Edit" granted behind the provider's back, after the token was minted:
+  f.emulator.admin.updateServiceAccount(sa.id, { permissions: ["TMC_ENGINE_USE", EDIT] });
+  const taskId = (f.emulator.state().tasks as Array<{ id: string; name: string; workspaceId?: string }>).find((t) => t.name === "seed-database" && (t.workspaceId ?? ops) === ops)!.id;
+  await assert.rejects(stale.executions.start({ executable: taskId }), (e: Error & { status?: number }) => e.status === 403);
+  const { outs } = await createFast({ ...task("seed-database"), clientId: sa.id, clientSecret: sa.outs.clientSecret });
+  assert.equal(outs.status, "execution_successful");
+  await stale.close();
+});
+
+test("triggers decide reruns: same → no change; changed → replace; parameters only with rerunOnChange", async () => {
+  const base = { runKey: "triggers", ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" } };
+  const olds = { ...(await f.taskExecution.check({}, base)).inputs, executionId: "e", status: "execution_successful" };
+  const diff = async (news: Record<string, unknown>) => f.taskExecution.diff("e", olds, (await f.taskExecution.check({}, news)).inputs);
+  assert.equal((await diff(base)).changes, false);
+  assert.deepEqual((await diff({ ...base, triggers: ["v2"] })).replaces, ["triggers"]);
+  const params = await diff({ ...base, parameters: { a: "2" } });
+  assert.deepEqual([params.changes, params.replaces], [true, []]);
+  assert.deepEqual((await diff({ ...base, parameters: { a: "2" }, rerunOnChange: true })).replaces, ["parameters"]);
+});
+
+test("a start whose response is lost after commit still yields exactly one run", async () => {
+  f.emulator.faults.add({ method: "POST", path: "/processing/executions", kind: "after-commit", status: 502, times: 1 });
+  const before = executions().length;
+  const posts = startPosts();
+  const { outs } = await createFast({ ...task("seed-database"), ...runner });
+  assert.equal(outs.status, "execution_successful");
+  assert.equal(executions().length, before + 1, "exactly one execution");
+  assert.equal(startPosts(), posts + 1, "no second POST");
+});
+
+test("a create retried after the process died adopts the journaled run instead of starting another", async () => {
+  const news = { runKey: "crash", ...task("long-migration"), ...runner, waitForCompletion: false };
+  const first = await f.createVia(f.taskExecution, news);
+  const posts = startPosts();
+  const second = await f.createVia(f.taskExecution, news);
+  assert.equal(second.id, first.id);
+  assert.equal(startPosts(), posts);
+  await f.taskExecution.delete(second.id, second.outs);
+  const third = await f.createVia(f.taskExecution, news);
+  assert.notEqual(third.id, first.id, "after delete, the same triggers run again");
+  await f.taskExecution.delete(third.id, third.outs);
+});
