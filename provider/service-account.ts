@@ -28,8 +28,11 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
   declare readonly accountName: pulumi.Output<string>;
   /** Account permission IDs, sorted, as Talend reports them. */
   declare readonly permissions: pulumi.Output<string[]>;
-  /** OAuth client ID; equal to the account id. */
-  declare readonly clientId: pulumi.Output<string>;
+  /**
+   * OAuth client ID; equal to the account id. Taken from the resource id, which stays known while the account
+   * is updated in place, so that dependents (grants, runs) are not shown as replaced in preview.
+   */
+  readonly clientId: pulumi.Output<string>;
   /** OAuth client secret (secret). Empty for an adopted account. */
   declare readonly clientSecret: pulumi.Output<string | undefined>;
   /** When Talend created the account. */
@@ -40,8 +43,9 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    const outputs = { accountName: undefined, clientId: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
+    const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
     super(shim("ServiceAccount"), name, { ...outputs, ...args }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
+    this.clientId = this.id;
     if (pulumi.runtime.isDryRun()) warnAboutUnknownPermissions(this, args.permissions);
   }
 }

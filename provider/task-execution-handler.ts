@@ -23,7 +23,9 @@ export function taskExecutionHandler(ctx: () => Context): Handler {
 
     async diff(_id, olds: TaskExecutionOutputs, news: TaskExecutionInputs) {
       const replaces = changedKeys(olds, news, news.rerunOnChange ? [...TASK_EXECUTION_REPLACES, ...RUN_KEYS] : TASK_EXECUTION_REPLACES);
-      const settings = ["clientId", "clientSecret", "waitForCompletion", "waitTimeoutMinutes", "failOnError", "cancelOnTimeout", "cancelOnDestroy", "pollIntervalSeconds", "rerunOnChange", ...RUN_KEYS] as const;
+      // The secret is not compared: it is unknown in preview whenever its account is updated, and it cannot
+      // change without clientId changing (a new secret means a new account).
+      const settings = ["clientId", "waitForCompletion", "waitTimeoutMinutes", "failOnError", "cancelOnTimeout", "cancelOnDestroy", "pollIntervalSeconds", "rerunOnChange", ...RUN_KEYS] as const;
       const changes = replaces.length > 0 || changedKeys(olds, news, settings).length > 0;
       return { changes, replaces };
     },

@@ -38,13 +38,14 @@ async function main(): Promise<void> {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_TALEND_RUN_JOURNAL: join(work, "runs"),
   };
-  const configFile = ["--config-file", join(work, "Pulumi.dev.yaml")];
+  // The stack's config (encrypted token, salt) lives beside Pulumi.yaml for the duration of the run only.
+  const stackConfig = join(repo, "Pulumi.bootstrap.yaml");
   try {
     console.log(`Talend Cloud emulator on ${emulator.url}; state in ${work}\n`);
-    await run("pulumi", ["stack", "init", "dev", "--non-interactive"], env, { quiet: true });
-    await run("pulumi", ["config", "set", "talend:endpoint", emulator.url, ...configFile], env, { quiet: true });
-    await run("pulumi", ["config", "set", "--secret", "talend:token", "emulator-admin-pat", ...configFile], env, { quiet: true });
-    await run("pulumi", ["up", "--yes", "--non-interactive", ...configFile], env);
+    await run("pulumi", ["stack", "init", "bootstrap", "--non-interactive"], env, { quiet: true });
+    await run("pulumi", ["config", "set", "talend:endpoint", emulator.url], env, { quiet: true });
+    await run("pulumi", ["config", "set", "--secret", "talend:token", "emulator-admin-pat"], env, { quiet: true });
+    await run("pulumi", ["up", "--yes", "--non-interactive"], env);
     console.log("\nOutputs (secrets stay masked; add --show-secrets to `pulumi stack output` to see them):");
     await run("pulumi", ["stack", "output", "--json"], env);
     const state = emulator.state();
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
   } finally {
     await emulator.close();
     rmSync(work, { recursive: true, force: true });
+    rmSync(stackConfig, { force: true });
   }
 }
 
