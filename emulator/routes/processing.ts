@@ -114,7 +114,7 @@ export const processingRoutes: Route[] = [
       if (!Number.isInteger(count) || count < 1 || count > 200 || !Number.isInteger(start) || start < 0) return error(400, "count must be 1..200 and startIndex >= 0");
       const all = req.store.logsOf(e);
       const ordered = (req.query.get("order") ?? "DESC") === "ASC" ? all : [...all].reverse();
-      const data = ordered.slice(start, start + count).map((l) => ({ severity: l.severity, logType: "USER", logTimestamp: req.store.clock.iso(l.at), logMessage: l.message, bundleName: "task", bundleVersion: e.taskVersion, podName: "emulator" }));
+      const data = ordered.slice(start, start + count).map((l) => ({ severity: l.severity, logType: "USER", logTimestamp: Math.round(l.at), logMessage: l.message, bundleName: "task", bundleVersion: e.taskVersion, podName: "emulator" }));
       const next = start + data.length;
       return ok({ size: data.length, totalSize: all.length, totalSizeFiltered: all.length, data, nextIndex: next < all.length ? next : null });
     },
