@@ -1,6 +1,7 @@
 /**
  * Fault injection by method and path. 'after-commit' lets the handler act and keep its effect, then fails the
- * response — the case where a client cannot know whether its POST happened.
+ * response (a 5xx, a reset with status 0, or `body` as the raw answer) — the case where a client cannot know
+ * whether its POST happened.
  */
 export type FaultRule = {
   method?: string;

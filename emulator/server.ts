@@ -203,8 +203,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
       record.principal = { kind: "service-account", id: minted?.serviceAccountId };
     }
     if (fault?.kind === "after-commit") {
-      // The effect stays; the client never learns of it.
+      // The effect stays; the client never learns of it (or gets an unreadable body).
       if (fault.status === 0) return void req.socket.destroy();
+      if (fault.body !== undefined) {
+        record.status = fault.status ?? 200;
+        res.writeHead(record.status, { "content-type": fault.contentType ?? "application/json" });
+        return void res.end(fault.body);
+      }
       return write(error(fault.status ?? 502, "Injected fault after commit"));
     }
     write(result.response);

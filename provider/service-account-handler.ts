@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type CreatedServiceAccount, type ServiceAccount, TalendError, closestIds, ignoreNotFound, isTalendError } from "../sdk";
+import { type CreatedServiceAccount, type ServiceAccount, TalendError, closestIds, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
+import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Handler } from "./dynamic";
 import { SERVICE_ACCOUNT_REPLACES, type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
 import type { Context } from "./settings";
@@ -43,24 +44,38 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
         const existing = await client.serviceAccounts.findByName(body.name);
         if (existing) return adopt(ctx(), inputs, existing);
       }
+      // An intent left by an apply that died after posting: the account it created is ours, secret lost.
+      const key = journalKey(ctx().settings.baseUrl, body.name);
+      const prior = await readEntry("service-accounts", key);
+      await writeEntry("service-accounts", key, { postedAt: prior?.postedAt ?? Date.now() });
       for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
         const sentAt = Date.now();
         try {
           const created = await client.serviceAccounts.create(body);
-          return { id: created.id, outs: await ready(ctx(), inputs, created) };
+          const outs = await ready(ctx(), inputs, created);
+          await removeEntry("service-accounts", key);
+          return { id: created.id, outs };
         } catch (e) {
-          if (isTalendError(e, 409)) {
-            if (!inputs.adoptExisting) throw alreadyExists(body.name);
+          if (isTalendError(e, 409) && inputs.adoptExisting) {
             const existing = await client.serviceAccounts.findByName(body.name);
             if (existing) return adopt(ctx(), inputs, existing);
             continue; // deleted meanwhile: create again
           }
-          if (!(e instanceof TalendError && e.kind === "ambiguous")) throw e;
-          // The response (and with it the one-time secret) was lost. If the account was created, nobody can
-          // ever learn its secret: delete that orphan and create again.
+          const conflict = isTalendError(e, 409);
+          // Evidence that the account may be ours: this POST's answer was lost, or (on 409) an earlier apply
+          // recorded its intent and died. Without it, a 409 is someone else's account and is never touched.
+          const since = conflict ? prior?.postedAt : mayHaveTakenEffect(e) ? sentAt : undefined;
+          if (since === undefined) {
+            await removeEntry("service-accounts", key);
+            throw conflict ? alreadyExists(body.name) : e;
+          }
+          // Ours, created after our intent, and nobody holds its one-time secret: delete it and create again.
           const orphan = await client.serviceAccounts.findByName(body.name);
           if (orphan) {
-            if (Date.parse(orphan.createdDate) < sentAt - CLOCK_SKEW_MS) throw alreadyExists(body.name);
+            if (Date.parse(orphan.createdDate) < since - CLOCK_SKEW_MS) {
+              await removeEntry("service-accounts", key);
+              throw alreadyExists(body.name);
+            }
             await ignoreNotFound(client.serviceAccounts.delete(orphan.id));
           }
         }

@@ -1,7 +1,7 @@
-import { type Execution, type TalendClient, TalendError, isFinished, isSuccessful, isTalendError, redact, registerSecret } from "../sdk";
+import { type Execution, type TalendClient, TalendError, isFinished, isSuccessful, isTalendError, mayHaveTakenEffect, redact, registerSecret } from "../sdk";
 import type { Handler } from "./dynamic";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
-import { type JournalEntry, readEntry, removeEntry, writeEntry } from "./run-journal";
+import { type JournalEntry, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Context } from "./settings";
 import { RUN_KEYS, TASK_EXECUTION_REPLACES, type TaskExecutionInputs, TaskExecutionInputsSchema, type TaskExecutionOutputs, runFingerprint } from "./task-execution-inputs";
 import { changedKeys, checkInputs, partialFailure } from "./validation";
@@ -92,7 +92,7 @@ export function taskExecutionHandler(ctx: () => Context): Handler {
           if (!isTalendError(e, 404) && !isTalendError(e, 400)) throw e;
         }
       }
-      await removeEntry(runFingerprint(props));
+      await removeEntry("runs", runFingerprint(props));
     },
   };
 }
@@ -117,9 +117,9 @@ function runnerFor(ctx: Context, props: TaskExecutionOutputs): TalendClient {
   return props.clientId && props.clientSecret ? ctx.client.asServiceAccount(props.clientId, props.clientSecret) : ctx.client;
 }
 
-/** A run this same resource started before the process died (see run-journal.ts), if Talend still knows it. */
+/** A run this same resource started before the process died (see journal.ts), if Talend still knows it. */
 async function adoptJournaled(runner: TalendClient, fingerprint: string, taskId: string, principal?: string): Promise<string | undefined> {
-  const entry = await readEntry(fingerprint);
+  const entry = await readEntry("runs", fingerprint);
   if (!entry || entry.taskId !== taskId) return undefined;
   if (entry.executionId) {
     try {
@@ -130,14 +130,14 @@ async function adoptJournaled(runner: TalendClient, fingerprint: string, taskId:
       return undefined;
     }
   }
-  return findOurRun(runner, entry, principal);
+  return findOurRun(runner, { ...entry, taskId }, principal);
 }
 
 /** POSTs the run once; after an ambiguous failure, looks for it in the task's history before posting again. */
 async function start(ctx: Context, runner: TalendClient, inputs: TaskExecutionInputs, task: ResolvedTask, fingerprint: string): Promise<string> {
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-    const entry: JournalEntry = { fingerprint, taskId: task.id, postedAt: Date.now() };
-    await writeEntry(entry);
+    const entry = { taskId: task.id, postedAt: Date.now() };
+    await writeEntry("runs", fingerprint, entry);
     try {
       const { executionId } = await runner.executions.start({
         executable: task.id,
@@ -145,21 +145,21 @@ async function start(ctx: Context, runner: TalendClient, inputs: TaskExecutionIn
         logLevel: inputs.logLevel,
         timeout: inputs.timeoutMinutes,
       });
-      await writeEntry({ ...entry, executionId });
+      await writeEntry("runs", fingerprint, { ...entry, executionId });
       return executionId;
     } catch (e) {
       if (isTalendError(e, 403)) {
         const missing = inputs.clientId ? await missingRunPermissions(ctx, inputs.clientId, task.workspace) : [];
-        await removeEntry(fingerprint);
+        await removeEntry("runs", fingerprint);
         throw notAllowedToRun(task.label, missing, true);
       }
-      if (!(e instanceof TalendError && e.kind === "ambiguous")) {
-        await removeEntry(fingerprint);
+      if (!mayHaveTakenEffect(e)) {
+        await removeEntry("runs", fingerprint);
         throw e;
       }
       const found = await findOurRun(runner, entry, inputs.clientId);
       if (found) {
-        await writeEntry({ ...entry, executionId: found });
+        await writeEntry("runs", fingerprint, { ...entry, executionId: found });
         return found;
       }
     }
@@ -168,7 +168,7 @@ async function start(ctx: Context, runner: TalendClient, inputs: TaskExecutionIn
 }
 
 /** Our run in the task's history: triggered by our principal, no earlier than our POST (minus clock skew). */
-async function findOurRun(runner: TalendClient, entry: JournalEntry, principal?: string): Promise<string | undefined> {
+async function findOurRun(runner: TalendClient, entry: JournalEntry & { taskId: string }, principal?: string): Promise<string | undefined> {
   // The history may lag the POST by a moment: look a few times.
   for (const delay of [0, 500, 1500]) {
     if (delay) await new Promise((r) => setTimeout(r, delay));

@@ -1,4 +1,4 @@
-import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendError } from "../sdk";
+import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
 import type { Handler } from "./dynamic";
 import type { Context } from "./settings";
 import { changedKeys, checkInputs } from "./validation";
@@ -33,7 +33,7 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
           if (!inputs.adoptExisting) throw alreadyGranted(workspaceId, sa);
           await client.workspacePermissions.replace(workspaceId, sa, inputs.permissions);
           adopted = true;
-        } else if (e instanceof TalendError && e.kind === "ambiguous") {
+        } else if (mayHaveTakenEffect(e)) {
           // The POST may have landed: converge with an idempotent PUT, or POST again if it did not.
           await converge(ctx(), workspaceId, sa, inputs.permissions);
         } else throw e;

@@ -110,6 +110,14 @@ export function hintFor(status: number, method: string, path: string): string | 
   return undefined;
 }
 
+/**
+ * True when a non-idempotent request may have taken effect although no usable answer came back: the response
+ * was lost (kind "ambiguous"), or a 2xx arrived with a body that could not be read.
+ */
+export function mayHaveTakenEffect(e: unknown): boolean {
+  return e instanceof TalendError && (e.kind === "ambiguous" || (e.kind === "invalid-response" && (e.status ?? 0) < 300));
+}
+
 /** Deleting what is already gone is success. */
 export async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   try {

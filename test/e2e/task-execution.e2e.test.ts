@@ -78,6 +78,7 @@ test("real CLI: runs once, never in preview, again only on a trigger change; ado
   await new Promise((r) => setTimeout(r, 500));
   process.kill(-(child.pid as number), "SIGKILL");
   await done;
+  stack.reapOrphans(); // the whole apply is gone, provider host included
   const started = (emulator.state().executions.at(-1) as { executionId: string }).executionId;
   await stack.run(["cancel", "--yes", "--non-interactive"]); // the file backend keeps the dead update's lock
   emulator.clock.advance(3 * 3600_000); // the 2-hour migration finishes meanwhile

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../tools/repo-root";
@@ -133,7 +133,27 @@ export class PulumiStack {
     return out.join("\n");
   }
 
+  /**
+   * Kills plugin processes left running in this project (a SIGKILLed engine orphans its provider host, which
+   * runs with the project directory as its working directory).
+   */
+  reapOrphans(): number {
+    let killed = 0;
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      try {
+        if (readlinkSync(`/proc/${pid}/cwd`) === this.dir && Number(pid) !== process.pid) {
+          process.kill(Number(pid), "SIGKILL");
+          killed++;
+        }
+      } catch {
+        // gone already, or not ours to read
+      }
+    }
+    return killed;
+  }
+
   dispose(): void {
+    this.reapOrphans();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -3,6 +3,12 @@ import { after, before, test } from "node:test";
 import { TalendClient, TokenCache } from "../../sdk";
 import { UNKNOWN } from "../../provider/validation";
 import { providerFixture } from "../helpers/provider-context";
+import { journalKey, readEntry, writeEntry } from "../../provider/journal";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+process.env.PULUMI_TALEND_RUN_JOURNAL = mkdtempSync(join(tmpdir(), "talend-journal-"));
 
 let f: Awaited<ReturnType<typeof providerFixture>>;
 before(async () => (f = await providerFixture()));
@@ -132,4 +138,34 @@ test("read reports drift, forgets a deleted account, and delete of a gone accoun
   f.emulator.admin.deleteServiceAccount(id);
   assert.equal((await f.serviceAccount.read(id, outs)).id, undefined);
   await f.serviceAccount.delete(id, outs);
+});
+
+test("an apply that died after its POST left an account nobody has the secret of: the next create repairs it", async () => {
+  const key = journalKey(f.emulator.url, "sa-died");
+  await writeEntry("service-accounts", key, { postedAt: Date.now() - 1000 });
+  // What the dead apply created: Talend holds it, state does not, and its secret was never seen.
+  const ghost = await f.ctx.client.serviceAccounts.create({ name: "sa-died", permissions: [] });
+  const { id, outs } = await f.createVia(f.serviceAccount, { name: "sa-died", permissions: ["TMC_ENGINE_USE"] });
+  const matching = accounts().filter((a) => a.name === "sa-died");
+  assert.equal(matching.length, 1);
+  assert.notEqual(id, ghost.id, "the orphan was replaced");
+  assert.equal(matching[0]!.secret, outs.clientSecret, "and we hold the new secret");
+  assert.equal(await readEntry("service-accounts", key), undefined, "the intent is cleared once state holds the account");
+});
+
+test("without a recorded intent, or for an account older than it, a 409 never deletes anything", async () => {
+  const foreign = await f.ctx.client.serviceAccounts.create({ name: "sa-foreign", permissions: [] });
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-foreign" }), /already exists/);
+  await writeEntry("service-accounts", journalKey(f.emulator.url, "sa-foreign"), { postedAt: Date.now() + 10 * 60_000 });
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-foreign" }), /already exists/);
+  assert.ok(accounts().some((a) => a.id === foreign.id), "someone else's account is untouched");
+});
+
+test("a 201 whose body cannot be read is treated like a lost response: no orphan", async () => {
+  f.emulator.faults.add({ method: "POST", path: "/account/service-accounts", kind: "after-commit", status: 201, body: '{"id":"3f1c', times: 1 });
+  const { id } = await f.createVia(f.serviceAccount, { name: "sa-truncated", permissions: [] });
+  assert.deepEqual(accounts().filter((a) => a.name === "sa-truncated").map((a) => a.id), [id]);
+  f.emulator.faults.add({ method: "POST", path: "/account/service-accounts", kind: "after-commit", status: 0, times: 1 });
+  const reset = await f.createVia(f.serviceAccount, { name: "sa-reset", permissions: [] });
+  assert.deepEqual(accounts().filter((a) => a.name === "sa-reset").map((a) => a.id), [reset.id]);
 });
