@@ -9,16 +9,21 @@ import { join } from "node:path";
  * POST, `create` records its intent here; the retried `create` reads it back:
  * - `runs`: a TaskExecution adopts the run it started (by execution id, or from the task's history);
  * - `service-accounts`: a ServiceAccount recognizes the account it created (whose one-time secret was lost
- *   with the process) by its creation time, deletes it and creates it again.
- * Entries hold ids and timestamps only, never a secret, and are removed once state holds the result.
+ *   with the process) by its creation time, deletes it and creates it again;
+ * - `grants`: a WorkspacePermission takes over the grant it posted (409 on the retry) instead of failing.
+ * Entries hold ids and timestamps only, never a secret. They outlive `create`: the engine writes its checkpoint
+ * a moment after `create` returns, and a kill in between must still be recoverable. So an entry is removed by
+ * the first later operation on the resource (diff, read, update, delete), which proves state holds it.
  */
-export type JournalKind = "runs" | "service-accounts";
+export type JournalKind = "runs" | "service-accounts" | "grants";
 
 export interface JournalEntry {
   /** Epoch ms just before the (first) POST was sent. */
   postedAt: number;
   taskId?: string;
   executionId?: string;
+  /** The account created; kept until state is known to hold it. */
+  accountId?: string;
 }
 
 /** Entries older than this are ignored: Talend keeps 60 days of run history, and intents go stale. */

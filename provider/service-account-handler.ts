@@ -24,6 +24,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
     },
 
     async diff(_id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {
+      await settled(ctx(), olds);
       const replaces = changedKeys(olds, news, SERVICE_ACCOUNT_REPLACES);
       const expectedName = containsUnknown(news.name) ? news.name : accountNameOf(news);
       const updates = changedKeys({ ...olds, accountName: olds.accountName }, { ...news, accountName: expectedName }, ["accountName", "permissions"]);
@@ -45,16 +46,15 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
         if (existing) return adopt(ctx(), inputs, existing);
       }
       // An intent left by an apply that died after posting: the account it created is ours, secret lost.
-      const key = journalKey(ctx().settings.baseUrl, body.name);
+      const key = journalKey(ctx().settings.baseUrl, inputs.stateKey ?? "", body.name);
       const prior = await readEntry("service-accounts", key);
       await writeEntry("service-accounts", key, { postedAt: prior?.postedAt ?? Date.now() });
       for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
         const sentAt = Date.now();
         try {
           const created = await client.serviceAccounts.create(body);
-          const outs = await ready(ctx(), inputs, created);
-          await removeEntry("service-accounts", key);
-          return { id: created.id, outs };
+          await writeEntry("service-accounts", key, { postedAt: prior?.postedAt ?? sentAt, accountId: created.id });
+          return { id: created.id, outs: await ready(ctx(), inputs, created) };
         } catch (e) {
           if (isTalendError(e, 409) && inputs.adoptExisting) {
             const existing = await client.serviceAccounts.findByName(body.name);
@@ -72,7 +72,8 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
           // Ours, created after our intent, and nobody holds its one-time secret: delete it and create again.
           const orphan = await client.serviceAccounts.findByName(body.name);
           if (orphan) {
-            if (Date.parse(orphan.createdDate) < since - CLOCK_SKEW_MS) {
+            const ours = conflict && prior?.accountId ? orphan.id === prior.accountId : Date.parse(orphan.createdDate) >= since - CLOCK_SKEW_MS;
+            if (!ours) {
               await removeEntry("service-accounts", key);
               throw alreadyExists(body.name);
             }
@@ -88,6 +89,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
     },
 
     async read(id, props: ServiceAccountOutputs) {
+      await settled(ctx(), props);
       try {
         const account = await ctx().client.serviceAccounts.get(id);
         return { id, props: { ...props, ...fromApi(account) } };
@@ -98,6 +100,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
     },
 
     async update(id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {
+      await settled(ctx(), olds);
       const { client } = ctx();
       await assertKnownPermissions(ctx(), news.permissions);
       const name = accountNameOf(news);
@@ -114,12 +117,18 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
       return { outs: { ...olds, ...news, ...fromApi(account) } };
     },
 
-    async delete(id) {
+    async delete(id, props: ServiceAccountOutputs) {
+      await settled(ctx(), props);
       const { client } = ctx();
       await ignoreNotFound(client.serviceAccounts.delete(id));
       client.markPermissionsChanged(id);
     },
   };
+}
+
+/** State holds this account: its create intent has served (see journal.ts). */
+function settled(ctx: Context, props: ServiceAccountOutputs): Promise<void> {
+  return props?.accountName ? removeEntry("service-accounts", journalKey(ctx.settings.baseUrl, props.stateKey ?? "", props.accountName)) : Promise.resolve();
 }
 
 function fromApi(account: ServiceAccount) {

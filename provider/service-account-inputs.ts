@@ -23,6 +23,8 @@ export const ServiceAccountInputsSchema = z.object({
    * the old one (zero-downtime). Without it, a rotation deletes first because names are unique.
    */
   uniqueSuffix: z.boolean({ error: "must be true or false" }).default(false),
+  /** Internal: project/stack/resource name, set by the resource class; keys the create journal. */
+  stateKey: z.string().optional(),
   /** Internal: the suffix chosen at first check, kept until the next rotation. */
   suffix: z.string().regex(/^[0-9a-f]{6}$/).optional(),
 });

@@ -3,9 +3,9 @@ import { closestIds } from "../sdk";
 import { programContext } from "./program-context";
 import type { ServiceAccountInputs } from "./service-account-inputs";
 import { shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import { type ArgsOf, MODULE, stateKey } from "./types";
 
-export type ServiceAccountArgs = ArgsOf<Omit<ServiceAccountInputs, "suffix" | "permissions" | "adoptExisting" | "uniqueSuffix">> & {
+export type ServiceAccountArgs = ArgsOf<Omit<ServiceAccountInputs, "suffix" | "stateKey" | "permissions" | "adoptExisting" | "uniqueSuffix">> & {
   /** Account permission IDs, e.g. ["TMC_ENGINE_USE"]. Order-insensitive; duplicates are folded. */
   permissions?: pulumi.Input<pulumi.Input<string>[]>;
   /** Take over an existing account of that name instead of failing with 409 (its secret cannot be recovered). */
@@ -44,7 +44,7 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-    super(shim("ServiceAccount"), name, { ...outputs, ...args }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
+    super(shim("ServiceAccount"), name, { ...outputs, ...args, stateKey: stateKey(name) }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
     this.clientId = this.id;
     if (pulumi.runtime.isDryRun()) warnAboutUnknownPermissions(this, args.permissions);
   }

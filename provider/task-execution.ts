@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TaskExecutionInputs } from "./task-execution-inputs";
 import { shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import { type ArgsOf, MODULE, stateKey } from "./types";
 
 export type TaskExecutionArgs = ArgsOf<Omit<TaskExecutionInputs, "runKey" | "parameters" | "triggers" | keyof Defaults>> &
   Partial<ArgsOf<Defaults>> & {
@@ -37,7 +37,6 @@ export class TaskExecution extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: TaskExecutionArgs, opts?: pulumi.CustomResourceOptions) {
     const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
-    const runKey = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
-    super(shim("TaskExecution"), name, { ...outputs, ...args, runKey }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
+    super(shim("TaskExecution"), name, { ...outputs, ...args, runKey: stateKey(name) }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
   }
 }

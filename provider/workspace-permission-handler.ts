@@ -1,5 +1,6 @@
 import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
 import type { Handler } from "./dynamic";
+import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Context } from "./settings";
 import { changedKeys, checkInputs } from "./validation";
 import { WORKSPACE_PERMISSION_REPLACES, type WorkspacePermissionInputs, WorkspacePermissionInputsSchema, type WorkspacePermissionOutputs, permissionId } from "./workspace-permission-inputs";
@@ -16,23 +17,32 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
     },
 
     async diff(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {
+      await settled(ctx(), olds);
       const replaces = changedKeys(olds, news, WORKSPACE_PERMISSION_REPLACES);
       const changes = [...replaces, ...changedKeys(olds, news, ["permissions", "adoptExisting"])];
       return { changes: changes.length > 0, replaces };
     },
 
     async create(inputs: WorkspacePermissionInputs) {
-      const { client } = ctx();
-      const workspaceId = await resolveWorkspace(ctx(), inputs);
+      const c = ctx();
+      const { client } = c;
+      const workspaceId = await resolveWorkspace(c, inputs);
       const sa = inputs.serviceAccountId;
+      // An intent left by an apply that died after posting makes a 409 ours to take over (see journal.ts).
+      const key = journalKey(c.settings.baseUrl, inputs.stateKey ?? "", workspaceId, sa);
+      const prior = await readEntry("grants", key);
+      await writeEntry("grants", key, { postedAt: prior?.postedAt ?? Date.now() });
       let adopted = false;
       try {
         await client.workspacePermissions.create(workspaceId, sa, inputs.permissions);
       } catch (e) {
         if (isTalendError(e, 409)) {
-          if (!inputs.adoptExisting) throw alreadyGranted(workspaceId, sa);
+          if (!inputs.adoptExisting && !prior) {
+            await removeEntry("grants", key);
+            throw alreadyGranted(workspaceId, sa);
+          }
           await client.workspacePermissions.replace(workspaceId, sa, inputs.permissions);
-          adopted = true;
+          adopted = !prior;
         } else if (mayHaveTakenEffect(e)) {
           // The POST may have landed: converge with an idempotent PUT, or POST again if it did not.
           await converge(ctx(), workspaceId, sa, inputs.permissions);
@@ -45,6 +55,7 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
     },
 
     async read(id, props: WorkspacePermissionOutputs) {
+      await settled(ctx(), props);
       try {
         const current = await ctx().client.workspacePermissions.get(props.resolvedWorkspaceId, props.serviceAccountId);
         return { id, props: { ...props, permissions: [...new Set(current.permissions)].sort() } };
@@ -55,16 +66,23 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
     },
 
     async update(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {
+      await settled(ctx(), olds);
       await converge(ctx(), olds.resolvedWorkspaceId, olds.serviceAccountId, news.permissions);
       ctx().client.markPermissionsChanged(olds.serviceAccountId);
       return { outs: { ...olds, ...news } };
     },
 
     async delete(_id, props: WorkspacePermissionOutputs) {
+      await settled(ctx(), props);
       await ignoreNotFound(ctx().client.workspacePermissions.delete(props.resolvedWorkspaceId, props.serviceAccountId));
       ctx().client.markPermissionsChanged(props.serviceAccountId);
     },
   };
+}
+
+/** State holds this grant: its create intent has served (see journal.ts). */
+function settled(ctx: Context, props: WorkspacePermissionOutputs): Promise<void> {
+  return props?.resolvedWorkspaceId ? removeEntry("grants", journalKey(ctx.settings.baseUrl, props.stateKey ?? "", props.resolvedWorkspaceId, props.serviceAccountId)) : Promise.resolve();
 }
 
 /** PUT the set; if the pair has none (deleted behind our back, or a lost POST that did not land), POST it. */

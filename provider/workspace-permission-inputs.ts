@@ -21,6 +21,8 @@ export const WorkspacePermissionInputsSchema = z
       .transform((values) => [...new Set(values)].sort()),
     /** Manage permissions the account already has on the workspace instead of failing with 409. */
     adoptExisting: z.boolean({ error: "must be true or false" }).default(false),
+    /** Internal: project/stack/resource name, set by the resource class; keys the create journal. */
+    stateKey: z.string().optional(),
   })
   .superRefine((v, ctx) => {
     const byName = v.workspace !== undefined || v.environment !== undefined;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import { type ArgsOf, MODULE, stateKey } from "./types";
 import type { WorkspacePermissionInputs } from "./workspace-permission-inputs";
 import type { WorkspacePermissionValue } from "../sdk";
 
@@ -27,6 +27,6 @@ export class WorkspacePermission extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: WorkspacePermissionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(shim("WorkspacePermission"), name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args }, opts, MODULE, "WorkspacePermission");
+    super(shim("WorkspacePermission"), name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args, stateKey: stateKey(name) }, opts, MODULE, "WorkspacePermission");
   }
 }

@@ -13,7 +13,7 @@ import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "..
 import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission-inputs";
 
 const repo = repoRoot();
-const HIDDEN = new Set(["suffix", "runKey"]);
+const HIDDEN = new Set(["suffix", "runKey", "stateKey"]);
 
 const RESOURCES = [
   { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account-inputs", "service-account", "service-account-handler"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },

@@ -63,9 +63,9 @@ test("unknown permission IDs fail before anything is created, naming the closest
 });
 
 test("a name already taken fails with the fix, or is adopted (without secret) when asked", async () => {
-  await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["AUDIT_LOGS_VIEW"] });
-  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-taken", permissions: [] }), /already exists.*\n.*adoptExisting: true/s);
-  const adopted = await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["TMC_ENGINE_USE"], adoptExisting: true });
+  await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["AUDIT_LOGS_VIEW"], stateKey: "other-stack/a" });
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-taken", permissions: [], stateKey: "this-stack/b" }), /already exists.*\n.*adoptExisting: true/s);
+  const adopted = await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["TMC_ENGINE_USE"], adoptExisting: true, stateKey: "this-stack/b" });
   assert.equal(adopted.outs.adopted, true);
   assert.equal(adopted.outs.clientSecret, undefined);
   assert.deepEqual(accounts().find((a) => a.name === "sa-taken")?.permissions, ["TMC_ENGINE_USE"], "adoption converges permissions");
@@ -141,22 +141,24 @@ test("read reports drift, forgets a deleted account, and delete of a gone accoun
 });
 
 test("an apply that died after its POST left an account nobody has the secret of: the next create repairs it", async () => {
-  const key = journalKey(f.emulator.url, "sa-died");
+  const key = journalKey(f.emulator.url, "p/s/died", "sa-died");
   await writeEntry("service-accounts", key, { postedAt: Date.now() - 1000 });
   // What the dead apply created: Talend holds it, state does not, and its secret was never seen.
   const ghost = await f.ctx.client.serviceAccounts.create({ name: "sa-died", permissions: [] });
-  const { id, outs } = await f.createVia(f.serviceAccount, { name: "sa-died", permissions: ["TMC_ENGINE_USE"] });
+  const { id, outs } = await f.createVia(f.serviceAccount, { name: "sa-died", permissions: ["TMC_ENGINE_USE"], stateKey: "p/s/died" });
   const matching = accounts().filter((a) => a.name === "sa-died");
   assert.equal(matching.length, 1);
   assert.notEqual(id, ghost.id, "the orphan was replaced");
   assert.equal(matching[0]!.secret, outs.clientSecret, "and we hold the new secret");
-  assert.equal(await readEntry("service-accounts", key), undefined, "the intent is cleared once state holds the account");
+  assert.equal((await readEntry("service-accounts", key))?.accountId, id, "the intent outlives create (the checkpoint is written after it)");
+  await f.serviceAccount.diff(id, outs, outs);
+  assert.equal(await readEntry("service-accounts", key), undefined, "and is cleared once an operation proves state holds the account");
 });
 
 test("without a recorded intent, or for an account older than it, a 409 never deletes anything", async () => {
   const foreign = await f.ctx.client.serviceAccounts.create({ name: "sa-foreign", permissions: [] });
   await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-foreign" }), /already exists/);
-  await writeEntry("service-accounts", journalKey(f.emulator.url, "sa-foreign"), { postedAt: Date.now() + 10 * 60_000 });
+  await writeEntry("service-accounts", journalKey(f.emulator.url, "", "sa-foreign"), { postedAt: Date.now() + 10 * 60_000 });
   await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-foreign" }), /already exists/);
   assert.ok(accounts().some((a) => a.id === foreign.id), "someone else's account is untouched");
 });
@@ -168,4 +170,18 @@ test("a 201 whose body cannot be read is treated like a lost response: no orphan
   f.emulator.faults.add({ method: "POST", path: "/account/service-accounts", kind: "after-commit", status: 0, times: 1 });
   const reset = await f.createVia(f.serviceAccount, { name: "sa-reset", permissions: [] });
   assert.deepEqual(accounts().filter((a) => a.name === "sa-reset").map((a) => a.id), [reset.id]);
+});
+
+test("killed after create returned but before the checkpoint: the next create deletes exactly that account", async () => {
+  const first = await f.createVia(f.serviceAccount, { name: "sa-window", permissions: [], stateKey: "p/s/window" });
+  // The engine died before writing state: the next create knows nothing but the journal.
+  const again = await f.createVia(f.serviceAccount, { name: "sa-window", permissions: [], stateKey: "p/s/window" });
+  assert.notEqual(again.id, first.id);
+  assert.deepEqual(accounts().filter((a) => a.name === "sa-window").map((a) => a.id), [again.id]);
+});
+
+test("the same Talend name in another stack or resource is never taken for ours", async () => {
+  const theirs = await f.createVia(f.serviceAccount, { name: "sa-shared", permissions: [], stateKey: "p/stack-a/ci" });
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-shared", permissions: [], stateKey: "p/stack-b/ci" }), /already exists/);
+  assert.ok(accounts().some((a) => a.id === theirs.id));
 });

@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { pulumiCli } from "../helpers/pulumi-engine";
+import { faultSoak, interruptedApplies } from "./scenario";
+
+const skip = pulumiCli().reason;
+const clean = { duplicateAccounts: 0, orphanAccounts: 0, orphanGrants: 0, duplicateExecutions: 0, missingExecutions: 0, stateMismatches: 0, unusableSecrets: 0, leaks: 0 };
+
+test("quick fault soak: converges in ≤ 3 ups with no duplicate, orphan, mismatch, unusable secret or leak", { skip, timeout: 600_000 }, async () => {
+  const r = await faultSoak({ accounts: 8, runs: 3, faultRate: 0.1, seed: 7, maxUps: 3 });
+  assert.ok(r.converged, JSON.stringify(r));
+  assert.ok((r.faultsInjected.status ?? 0) > 10, `faults were injected: ${JSON.stringify(r.faultsInjected)}`);
+  assert.ok((r.faultsInjected["after-commit"] ?? 0) > 0, "after-commit failures were injected");
+  assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));
+});
+
+test("quick interrupted applies: killed up and destroy converge with no duplicate or orphan", { skip, timeout: 600_000 }, async () => {
+  const r = await interruptedApplies({ trials: 2, accounts: 4, runs: 1, seed: 11, maxUps: 3 });
+  assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));
+  assert.equal(r.destroyLeftovers, 0);
+});
