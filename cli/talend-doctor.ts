@@ -55,6 +55,16 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
   const sa = clientId && clientSecret ? new TalendClient({ region, endpoint, credentials: { clientId, clientSecret }, tokenCache, retry: { maxAttempts: 2 } }) : undefined;
   const primary = (pat ?? sa) as TalendClient;
   try {
+    // A service account proves itself by minting a token; without a PAT, nothing else can be checked then.
+    if (sa) {
+      try {
+        await sa.accessToken();
+        add({ name: "token-minting", ok: true, detail: `a token was minted for service account ${clientId}` });
+      } catch (e) {
+        add({ name: "token-minting", ok: false, detail: message(e), fix: "check the client ID and secret; a deleted or rotated account needs new credentials" });
+        if (!pat) return { checks, ok: false };
+      }
+    }
     let catalogIds: string[] | undefined;
     try {
       catalogIds = await primary.serviceAccounts.permissionCatalog();
@@ -65,14 +75,6 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     const catalog = buildCatalog(catalogIds, o["tasks-and-plans-edit-permission"]);
     add({ name: "tasks-and-plans-edit-id", ok: catalog.tasksAndPlansEdit ? true : "unknown", detail: catalog.tasksAndPlansEdit ? `"Tasks and Plans - Edit" is ${catalog.tasksAndPlansEdit} (${catalog.tasksAndPlansEditReason})` : catalog.tasksAndPlansEditReason });
-    if (sa) {
-      try {
-        await sa.accessToken();
-        add({ name: "token-minting", ok: true, detail: `a token was minted for service account ${clientId}` });
-      } catch (e) {
-        add({ name: "token-minting", ok: false, detail: message(e), fix: "check the client ID and secret; a deleted or rotated account needs new credentials" });
-      }
-    }
     const wantsTask = o["task-id"] || o.task;
     if (!wantsTask) return { checks, ok: checks.every((c) => c.ok !== false) };
     let workspace: { id: string; name?: string };

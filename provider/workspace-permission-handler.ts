@@ -85,13 +85,26 @@ function settled(ctx: Context, props: WorkspacePermissionOutputs): Promise<void>
   return props?.resolvedWorkspaceId ? removeEntry("grants", journalKey(ctx.settings.baseUrl, props.stateKey ?? "", props.resolvedWorkspaceId, props.serviceAccountId)) : Promise.resolve();
 }
 
-/** PUT the set; if the pair has none (deleted behind our back, or a lost POST that did not land), POST it. */
+const CONVERGE_ATTEMPTS = 3;
+
+/**
+ * PUT the set; if the pair has none (deleted behind our back, or a lost POST that did not land), POST it. A
+ * POST whose answer is lost again, or a 409 from a concurrent grant, sends us round once more (bounded).
+ */
 async function converge(ctx: Context, workspaceId: string, sa: string, permissions: WorkspacePermissionValue[]): Promise<void> {
-  try {
-    await ctx.client.workspacePermissions.replace(workspaceId, sa, permissions);
-  } catch (e) {
-    if (!isTalendError(e, 404)) throw e;
-    await ctx.client.workspacePermissions.create(workspaceId, sa, permissions);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.client.workspacePermissions.replace(workspaceId, sa, permissions);
+      return;
+    } catch (e) {
+      if (!isTalendError(e, 404)) throw e;
+    }
+    try {
+      await ctx.client.workspacePermissions.create(workspaceId, sa, permissions);
+      return;
+    } catch (e) {
+      if (attempt >= CONVERGE_ATTEMPTS || !(mayHaveTakenEffect(e) || isTalendError(e, 409))) throw e;
+    }
   }
 }
 

@@ -54,15 +54,17 @@ export class PulumiStack {
     for (const k of ["TALEND_TOKEN", "TALEND_ENDPOINT", "TALEND_REGION"]) delete this.env[k];
   }
 
-  static async create(opts: { program: string; config?: Record<string, string>; secrets?: Record<string, string> }): Promise<PulumiStack> {
+  static async create(opts: { program: string; config?: Record<string, string>; secrets?: Record<string, string>; project?: string; stack?: string; files?: Record<string, string> }): Promise<PulumiStack> {
     const { bin, reason } = pulumiCli();
     if (!bin) throw new Error(reason);
     const s = new PulumiStack(bin);
-    writeFileSync(join(s.dir, "Pulumi.yaml"), "name: e2e\nruntime: nodejs\nmain: index.ts\n");
-    writeFileSync(join(s.dir, "package.json"), JSON.stringify({ name: "e2e", private: true }));
+    const project = opts.project ?? "e2e";
+    writeFileSync(join(s.dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\nmain: index.ts\n`);
+    writeFileSync(join(s.dir, "package.json"), JSON.stringify({ name: project, private: true }));
     symlinkSync(join(repoRoot(), "node_modules"), join(s.dir, "node_modules"), "dir");
+    for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(s.dir, name), text);
     s.writeProgram(opts.program);
-    await s.run(["stack", "init", "test", "--non-interactive"]);
+    await s.run(["stack", "init", opts.stack ?? "test", "--non-interactive"]);
     for (const [k, v] of Object.entries(opts.config ?? {})) await s.run(["config", "set", k, v]);
     for (const [k, v] of Object.entries(opts.secrets ?? {})) await s.run(["config", "set", "--secret", k, v]);
     return s;
