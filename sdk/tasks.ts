@@ -44,9 +44,10 @@ export class TasksApi {
     );
   }
 
-  /** The task with exactly this name in a workspace. */
+  /** The task with exactly this name in a workspace (filtered server-side; the full list only to explain a miss). */
   async findByName(name: string, workspaceId: string): Promise<TaskExtract> {
-    const inWorkspace = await this.list({ workspaceId, name });
-    return exactlyOne(inWorkspace.filter((t) => t.name === name), `task named "${name}" in workspace ${workspaceId}`, () => inWorkspace.map((t) => t.name));
+    const matches = (await this.list({ workspaceId, name })).filter((t) => t.name === name);
+    const others = matches.length ? [] : await this.list({ workspaceId });
+    return exactlyOne(matches, `task named "${name}" in workspace ${workspaceId}`, () => others.map((t) => t.name));
   }
 }

@@ -19,6 +19,26 @@ const permissions = (req: Request) => Permissions.safeParse(req.body);
 
 const UNIT = "/security/workspaces/:workspaceId/service-accounts/:serviceAccountId/permissions";
 
+/** POST creates the pair's set (409 when it has one), PUT replaces it (404 when it has none). */
+function write(method: "POST" | "PUT"): Route {
+  return {
+    method,
+    pattern: UNIT,
+    handle(req) {
+      if (denied(req)) return denied(req)!;
+      const t = target(req);
+      if ("status" in t) return t;
+      const body = permissions(req);
+      if (!body.success) return error(400, `Body must be a non-empty array of ${ALL_WORKSPACE_PERMISSIONS.join(", ")}`);
+      const exists = !!req.store.grant(t.ws, t.sa);
+      if (method === "POST" && exists) return error(409, "Permission already exists for workspace");
+      if (method === "PUT" && !exists) return error(404, "Permission to update doesn't exist");
+      req.store.setGrant(t.ws, t.sa, body.data);
+      return noContent(method === "POST" ? 201 : 204);
+    },
+  };
+}
+
 /** Token endpoint (OAUTH-SPEC) and workspace permissions of service accounts (WP-SPEC). */
 export const securityRoutes: Route[] = [
   {
@@ -47,34 +67,8 @@ export const securityRoutes: Route[] = [
       return denied(req) ?? (g ? ok(view(g)) : error(404, "Permission not found"));
     },
   },
-  {
-    method: "POST",
-    pattern: UNIT,
-    handle(req) {
-      if (denied(req)) return denied(req)!;
-      const t = target(req);
-      if ("status" in t) return t;
-      const body = permissions(req);
-      if (!body.success) return error(400, `Body must be a non-empty array of ${ALL_WORKSPACE_PERMISSIONS.join(", ")}`);
-      if (req.store.grant(t.ws, t.sa)) return error(409, "Permission already exists for workspace");
-      req.store.setGrant(t.ws, t.sa, body.data);
-      return noContent(201);
-    },
-  },
-  {
-    method: "PUT",
-    pattern: UNIT,
-    handle(req) {
-      if (denied(req)) return denied(req)!;
-      const t = target(req);
-      if ("status" in t) return t;
-      const body = permissions(req);
-      if (!body.success) return error(400, `Body must be a non-empty array of ${ALL_WORKSPACE_PERMISSIONS.join(", ")}`);
-      if (!req.store.grant(t.ws, t.sa)) return error(404, "Permission to update doesn't exist");
-      req.store.setGrant(t.ws, t.sa, body.data);
-      return noContent();
-    },
-  },
+  write("POST"),
+  write("PUT"),
   {
     method: "DELETE",
     pattern: UNIT,
