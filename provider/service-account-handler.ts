@@ -4,7 +4,7 @@ import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Handler } from "./dynamic";
 import { SERVICE_ACCOUNT_REPLACES, type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
 import type { Context } from "./settings";
-import { changedKeys, checkInputs, containsUnknown, partialFailure } from "./validation";
+import { changedKeys, checkInputs, containsUnknown, normalizeSet, partialFailure } from "./validation";
 
 /** A lost create response is ours to clean up only if the account appeared after we sent it (allowing skew). */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -134,7 +134,7 @@ function settled(ctx: Context, props: ServiceAccountOutputs): Promise<void> {
 function fromApi(account: ServiceAccount) {
   return {
     accountName: account.name,
-    permissions: [...new Set(account.permissions)].sort(),
+    permissions: normalizeSet(account.permissions),
     createdDate: account.createdDate,
     lastModifiedDate: account.lastModifiedDate,
   };
@@ -160,7 +160,7 @@ async function ready(ctx: Context, inputs: ServiceAccountInputs, created: Create
 
 async function adopt(ctx: Context, inputs: ServiceAccountInputs, existing: ServiceAccount) {
   let account = existing;
-  if ([...new Set(existing.permissions)].sort().join() !== inputs.permissions.join()) {
+  if (normalizeSet(existing.permissions).join() !== inputs.permissions.join()) {
     account = await ctx.client.serviceAccounts.update(existing.id, { name: existing.name, permissions: inputs.permissions });
     ctx.client.markPermissionsChanged(existing.id);
   }

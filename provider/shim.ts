@@ -7,13 +7,14 @@ import type * as pulumi from "@pulumi/pulumi";
  * was created. Only `kind` (a string) is captured.
  */
 export function shim(kind: string): pulumi.dynamic.ResourceProvider {
+  // Rest arguments keep each of the seven serialized closures short (the serializer wraps every one).
   return {
-    configure: (req) => require("pulumi-talend/dynamic").configure(req),
-    check: (olds, news) => require("pulumi-talend/dynamic").handler(kind).check(olds, news),
-    diff: (id, olds, news) => require("pulumi-talend/dynamic").handler(kind).diff(id, olds, news),
-    create: (inputs) => require("pulumi-talend/dynamic").handler(kind).create(inputs),
-    read: (id, props) => require("pulumi-talend/dynamic").handler(kind).read(id, props),
-    update: (id, olds, news) => require("pulumi-talend/dynamic").handler(kind).update(id, olds, news),
-    delete: (id, props) => require("pulumi-talend/dynamic").handler(kind).delete(id, props),
+    configure: (...a) => require("pulumi-talend/dynamic").configure(...a),
+    check: (...a) => require("pulumi-talend/dynamic").handler(kind).check(...a),
+    diff: (...a) => require("pulumi-talend/dynamic").handler(kind).diff(...a),
+    create: (...a) => require("pulumi-talend/dynamic").handler(kind).create(...a),
+    read: (...a) => require("pulumi-talend/dynamic").handler(kind).read(...a),
+    update: (...a) => require("pulumi-talend/dynamic").handler(kind).update(...a),
+    delete: (...a) => require("pulumi-talend/dynamic").handler(kind).delete(...a),
   };
 }

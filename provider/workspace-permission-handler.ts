@@ -2,7 +2,7 @@ import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendErr
 import type { Handler } from "./dynamic";
 import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Context } from "./settings";
-import { changedKeys, checkInputs } from "./validation";
+import { changedKeys, checkInputs, normalizeSet } from "./validation";
 import { WORKSPACE_PERMISSION_REPLACES, type WorkspacePermissionInputs, WorkspacePermissionInputsSchema, type WorkspacePermissionOutputs, permissionId } from "./workspace-permission-inputs";
 
 /**
@@ -58,7 +58,7 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
       await settled(ctx(), props);
       try {
         const current = await ctx().client.workspacePermissions.get(props.resolvedWorkspaceId, props.serviceAccountId);
-        return { id, props: { ...props, permissions: [...new Set(current.permissions)].sort() } };
+        return { id, props: { ...props, permissions: normalizeSet(current.permissions) } };
       } catch (e) {
         if (isTalendError(e, 404)) return {};
         throw e;

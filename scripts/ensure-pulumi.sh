@@ -1,20 +1,25 @@
 #!/usr/bin/env bash
 # Builds the real Pulumi CLI from its Go module (the CLI's own installers download binaries from the
 # internet, which this project cannot rely on) and installs the two plugin shims the engine needs:
-#   pulumi-language-nodejs       -> tools/language-host.js (our Node.js language host; the official Go
-#                                   module for it is not published on the Go module proxy)
+#   pulumi-language-nodejs        -> tools/language-host.js (our Node.js language host; the official Go
+#                                    module for it is not published on the Go module proxy)
 #   pulumi-resource-pulumi-nodejs -> @pulumi/pulumi's own dynamic-provider host
-# The CLI is cached outside the clone (~/.cache/pulumi-talend) because its first build takes a while.
-# Prints the bin directory to put on PATH. Idempotent.
+# The CLI is cached outside the clone (~/.cache/pulumi-talend) because its first build takes minutes.
+# Safe to run concurrently (a lock serializes the build; shims are replaced atomically). Prints the bin
+# directory to put on PATH.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="$(node -p "require('$here/node_modules/@pulumi/pulumi/package.json').version" 2>/dev/null || echo 3.248.0)"
 cache="${PULUMI_TALEND_CACHE:-$HOME/.cache/pulumi-talend}/pulumi-v$version"
 bin="$cache/bin"
 mkdir -p "$bin"
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -x "$bin/pulumi" ]; then
+  command -v go >/dev/null || { echo "Go is not installed: cannot build the Pulumi CLI" >&2; exit 1; }
   echo "building the Pulumi CLI v$version from its Go module (first time only; several minutes)..." >&2
-  src="$cache/src"; mkdir -p "$src"
+  src="$cache/src"
+  mkdir -p "$src"
   cat > "$src/go.mod" <<GOMOD
 module pulumi-talend/pulumi-cli
 
@@ -25,24 +30,21 @@ require (
 	github.com/pulumi/pulumi/sdk/v3 v$version
 )
 
-// pkg/v3's own non-local replace directive, repeated (replace lines of dependencies are ignored).
+// pkg/v3's own non-local replace directive, repeated (a dependency's replace lines do not apply here).
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
-  printf 'package tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi/cmd"\n' > "$src/tools.go" 2>/dev/null || true
-  rm -f "$src/tools.go"
   (cd "$src" && GOFLAGS=-mod=mod go build -trimpath -o "$bin/pulumi.tmp" \
      -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
   mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
-# Plugin shims point into this clone, so they are rewritten on every call (cheap).
-cat > "$bin/pulumi-language-nodejs" <<SH
-#!/usr/bin/env bash
-exec node "$here/tools/language-host.js" "\$@"
-SH
-cat > "$bin/pulumi-resource-pulumi-nodejs" <<SH
-#!/usr/bin/env bash
-exec node "$here/node_modules/@pulumi/pulumi/cmd/dynamic-provider" "\$@"
-SH
-chmod +x "$bin/pulumi-language-nodejs" "$bin/pulumi-resource-pulumi-nodejs"
+# Plugin shims point into this clone, so they are rewritten on every call — atomically, because other
+# processes may be executing them.
+shim() {
+  printf '#!/usr/bin/env bash\nexec node "%s" "$@"\n' "$2" > "$bin/$1.tmp.$$"
+  chmod +x "$bin/$1.tmp.$$"
+  mv "$bin/$1.tmp.$$" "$bin/$1"
+}
+shim pulumi-language-nodejs "$here/tools/language-host.js"
+shim pulumi-resource-pulumi-nodejs "$here/node_modules/@pulumi/pulumi/cmd/dynamic-provider"
 echo "$bin"

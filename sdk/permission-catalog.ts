@@ -59,11 +59,6 @@ export function buildCatalog(ids: string[], tasksAndPlansEditOverride?: string):
   };
 }
 
-export function displayName(id: string, catalog?: PermissionCatalog): string {
-  if (catalog?.tasksAndPlansEdit === id) return TASKS_AND_PLANS_EDIT;
-  return DOCUMENTED_PERMISSIONS[id] ?? id;
-}
-
 /** The catalogue IDs closest to a mistyped one, best first. */
 export function closestIds(id: string, ids: string[], n = 3): string[] {
   return ids

@@ -96,8 +96,8 @@ export class PulumiStack {
     return r;
   }
 
-  up(opts: { allowFailure?: boolean } = {}) {
-    return this.run(["up", "--yes", "--non-interactive", "--skip-preview"], opts);
+  up(opts: { allowFailure?: boolean; args?: string[] } = {}) {
+    return this.run(["up", "--yes", "--non-interactive", "--skip-preview", ...(opts.args ?? [])], opts);
   }
   /** `preview --json`: the steps and the change summary. */
   async preview(): Promise<{ steps: Array<{ op: string; urn: string; diffReasons?: string[]; detailedDiff?: Record<string, unknown> }>; changeSummary: Record<string, number> }> {
