@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { type TalendEmulator, startEmulator } from "../../emulator";
-import { PulumiStack, pulumiCli } from "../helpers/pulumi-engine";
+import { test } from "node:test";
+import { e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
 
 const skip = pulumiCli().reason;
-let emulator: TalendEmulator;
-const stacks: PulumiStack[] = [];
-before(async () => {
-  if (!skip) emulator = await startEmulator();
-});
-after(async () => {
-  for (const s of stacks) s.dispose();
-  await emulator?.close();
-});
-async function stackOf(program: string, withToken = true): Promise<PulumiStack> {
-  const s = await PulumiStack.create({ program: `import * as talend from "pulumi-talend";\n${program}`, config: { "talend:endpoint": emulator.url }, secrets: withToken ? { "talend:token": "emulator-admin-pat" } : {} });
-  stacks.push(s);
-  return s;
-}
-const mutations = () => emulator.requests().filter((r) => r.method !== "GET").length;
+const f = e2eFixture();
+const stackOf = (program: string, withToken = true) => f.stack({ program: `import * as talend from "pulumi-talend";\n${program}`, withToken });
+const mutations = () => f.emulator.requests().filter((r) => r.method !== "GET").length;
 
 test("an unknown permission ID: a warning with the closest IDs in preview, an error before any POST in up", { skip, timeout: 180_000 }, async () => {
   const s = await stackOf(`new talend.ServiceAccount("ci", { name: "typo", permissions: ["TMC_ENGIN_USE"] });`);
