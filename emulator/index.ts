@@ -1,4 +1,8 @@
 // A local Talend Cloud for development, CI and tests (see README "The emulator").
 export { startEmulator, type EmulatorOptions, type TalendEmulator, type RequestRecord, type Family } from "./server";
-export type { FaultRule } from "./faults";
-export { defaultSeed, SeedSchema, DEFAULT_TASKS_AND_PLANS_EDIT, type Seed, type SeedTask, type SeedTaskRun, type SeedUser } from "./seed";
+export type { EmulatorState } from "./state";
+export { type FaultRule, FaultRuleSchema } from "./faults";
+export {
+  defaultSeed, SeedSchema, DEFAULT_TASKS_AND_PLANS_EDIT, DOCUMENTED_CATALOG, hexId,
+  type Seed, type SeedTask, type SeedTaskRun, type SeedUser, type SeedServiceAccount,
+} from "./seed";

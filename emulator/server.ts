@@ -2,25 +2,29 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Clock } from "./clock";
-import { type FaultRule, Faults } from "./faults";
-import { type Principal, type Request, type Response, type Route, error } from "./http";
+import { type FaultRule, FaultRuleJsonSchema, Faults } from "./faults";
+import { type Principal, type Request, type Response, type Route, errorFor } from "./http";
 import { accountRoutes } from "./routes/account";
+import { monitoringRoutes } from "./routes/monitoring";
 import { orchestrationRoutes } from "./routes/orchestration";
 import { processingRoutes } from "./routes/processing";
 import { securityRoutes } from "./routes/security";
-import { DEFAULT_TASKS_AND_PLANS_EDIT, type Seed, type SeedTask, type SeedTaskRun, type SeedUser, defaultSeed } from "./seed";
-import { Store } from "./state";
+import { DEFAULT_TASKS_AND_PLANS_EDIT, type Seed, type SeedTask, type SeedTaskRun, SeedTaskRunSchema, type SeedUser, defaultSeed } from "./seed";
+import { type EmulatorState, Store } from "./state";
 
 export type Family = "account" | "security" | "orchestration" | "processing" | "monitoring";
 
 export interface EmulatorOptions {
-  /** 0 (default) picks a free port. */
+  /** 0 (the default) picks a free port. */
   port?: number;
+  /** Default 127.0.0.1. */
   host?: string;
   seed?: Seed;
+  /** The ID the emulator gives "Tasks and Plans - Edit" (unpublished; an emulator invention). Default TMC_TASKS_AND_PLANS_EDIT. */
   tasksAndPlansEditPermission?: string;
+  /** Service-account token lifetime on the emulator's clock. Default 1800. */
   tokenLifetimeSeconds?: number;
-  /** Requests per minute per API family; over it → 429 with Retry-After. Off by default. */
+  /** Requests per minute per API family (fixed one-minute windows); over it → 429 with Retry-After. Off by default. */
   rateLimitPerMinute?: Partial<Record<Family, number>>;
   /** Seeds the generator behind probabilistic faults. */
   randomSeed?: number;
@@ -28,10 +32,13 @@ export interface EmulatorOptions {
 
 export interface RequestRecord {
   seq: number;
+  /** Emulator clock, ms. */
   at: number;
   method: string;
   path: string;
+  /** Query parameters; values of parameters whose names look like credentials are redacted. */
   query: Record<string, string>;
+  /** What the client got: 0 when the connection was reset or left hanging. */
   status: number;
   principal: { kind: "pat" | "service-account" | "none"; id?: string };
   fault?: string;
@@ -44,8 +51,9 @@ export interface TalendEmulator {
   faults: { add(rule: FaultRule): void; clear(): void };
   requests(): RequestRecord[];
   clearRequests(): void;
-  /** Deep copy of the tenant (service-account secrets included: a test tool). */
-  state(): ReturnType<typeof dump>;
+  /** Deep copy of the tenant, service-account secrets included (a test tool: never expose it). */
+  state(): EmulatorState;
+  /** Changes made "behind the program's back", for drift tests. They throw on unknown ids. */
   admin: {
     updateServiceAccount(id: string, patch: { name?: string; permissions?: string[] }): void;
     deleteServiceAccount(id: string): void;
@@ -57,46 +65,38 @@ export interface TalendEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...accountRoutes, ...securityRoutes, ...orchestrationRoutes, ...processingRoutes];
-const compiled = ROUTES.map((r) => ({ route: r, re: new RegExp(`^${r.pattern.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`) }));
-
-function dump(store: Store) {
-  return structuredClone({
-    tenantId: store.tenantId,
-    catalog: store.catalog,
-    users: store.users.map(({ pat: _pat, ...u }) => u),
-    environments: store.environments,
-    workspaces: store.workspaces,
-    tasks: store.tasks,
-    serviceAccounts: [...store.serviceAccounts.values()],
-    workspacePermissions: [...store.grants.values()],
-    executions: store.executions.map((e) => ({ ...e, ...store.statusOf(e) })),
-    tokensMinted: store.tokensMinted,
-  });
-}
+const ROUTES: Route[] = [...accountRoutes, ...securityRoutes, ...orchestrationRoutes, ...processingRoutes, ...monitoringRoutes];
+const COMPILED = ROUTES.map((route) => ({ route, re: new RegExp(`^${route.pattern.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`) }));
+const INVALID_JSON = Symbol("invalid-json");
+/** Query parameters whose values never reach the request log. */
+const SENSITIVE = /token|secret|passw|key|auth|^pat$/i;
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendEmulator> {
   const clock = new Clock();
   const store = new Store(opts.seed ?? defaultSeed(), clock, opts.tasksAndPlansEditPermission ?? DEFAULT_TASKS_AND_PLANS_EDIT, opts.tokenLifetimeSeconds ?? 1800);
   const faults = new Faults(opts.randomSeed ?? 1);
   const log: RequestRecord[] = [];
-  const windows = new Map<Family, { start: number; count: number }>();
+  let seq = 0;
+  const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
+  let baseUrl = "";
+
   const admin: TalendEmulator["admin"] = {
-    updateServiceAccount: (id, patch) => store.updateServiceAccount(id, patch),
+    updateServiceAccount: (id, patch) => void store.updateServiceAccount(id, patch),
     deleteServiceAccount: (id) => store.deleteServiceAccount(id),
     setWorkspacePermission: (ws, sa, perms) => store.setGrant(ws, sa, perms),
     addTask: (t) => store.addTask(t),
     setTaskRun: (id, run) => {
       const t = store.tasks.find((x) => x.id === id);
       if (!t) throw new Error(`no task ${id}`);
-      t.run = { ...t.run, ...run };
+      t.run = SeedTaskRunSchema.parse({ ...t.run, ...run });
     },
-    addUser: (u) => store.addUser({ ...u, workspaces: u.workspaces ?? {} }),
+    addUser: (u) => store.addUser(u),
   };
 
-  function authenticate(header: string | undefined): Principal | "expired" {
-    const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+  /** Bearer PAT or service-account token; undefined header, unknown or expired token → none (401). */
+  function authenticate(header: string | undefined): Principal {
+    const token = /^bearer /i.test(header ?? "") ? header!.slice(7).trim() : undefined;
     if (!token) return { kind: "none" };
     const user = store.users.find((u) => u.pat === token);
     if (user) return { kind: "pat", user };
@@ -104,53 +104,63 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     if (!t) return { kind: "none" };
     if (t.expiresAt <= clock.now()) {
       store.tokens.delete(token);
-      return "expired";
+      return { kind: "none" };
     }
     return { kind: "service-account", token: t };
   }
 
+  /** Seconds until the family's window reopens, when this request is over its limit. */
   function rateLimited(path: string): number | undefined {
-    const family = path.split("/")[1] as Family;
-    const limit = opts.rateLimitPerMinute?.[family];
+    const family = path.split("/")[1] ?? "";
+    const limit = opts.rateLimitPerMinute?.[family as Family];
     if (!limit) return undefined;
     const now = clock.now();
     const w = windows.get(family) ?? { start: now, count: 0 };
     if (now - w.start >= 60_000) Object.assign(w, { start: now, count: 0 });
     windows.set(family, w);
-    return ++w.count > limit ? Math.ceil((w.start + 60_000 - now) / 1000) : undefined;
+    return ++w.count > limit ? Math.max(1, Math.ceil((w.start + 60_000 - now) / 1000)) : undefined;
   }
 
-  function dispatch(method: string, path: string, query: URLSearchParams, body: unknown, headers: IncomingMessage["headers"]): { response: Response; principal: Principal } {
-    const auth = authenticate(typeof headers.authorization === "string" ? headers.authorization : undefined);
-    const principal: Principal = auth === "expired" ? { kind: "none" } : auth;
-    const match = compiled.map((c) => ({ c, m: c.re.exec(path) })).find(({ c, m }) => m && c.route.method === method);
-    if (!match) {
-      const known = compiled.some((c) => c.re.test(path));
-      return { response: error(known ? 405 : 404, known ? "Method not allowed" : `No such endpoint: ${path}`), principal };
-    }
-    if (match.c.route.auth !== false && principal.kind === "none") return { response: { status: 401, body: { status: 401, message: "Bearer token is invalid or missing", requestId: randomUUID() } }, principal };
+  function dispatch(method: string, url: URL, body: unknown, headers: IncomingMessage["headers"]): { response: Response; principal: Principal } {
+    const path = url.pathname;
+    const apiError = errorFor(path);
+    const principal = authenticate(typeof headers.authorization === "string" ? headers.authorization : undefined);
+    const candidates = COMPILED.map((c) => ({ c, m: c.re.exec(path) })).filter((x) => x.m);
+    const match = candidates.find((x) => x.c.route.method === method);
+    if (!match) return { response: candidates.length ? apiError(405, "Method Not Allowed") : apiError(404, `No endpoint ${method} ${path}`), principal };
+    if (match.c.route.auth !== false && principal.kind === "none") return { response: apiError(401, "Bearer token is invalid or missing"), principal };
+    if (body === INVALID_JSON) return { response: apiError(400, "Malformed JSON body"), principal };
     if (principal.kind === "service-account") {
+      // Volatile on purpose (SA-SPEC): every call with one of its tokens moves these.
       const sa = store.serviceAccounts.get(principal.token.serviceAccountId);
       if (sa) Object.assign(sa, { lastUsedDate: clock.iso(), lastUsedApi: `${method} ${path}` });
     }
-    const req: Request = { method, path, params: { ...(match.m?.groups ?? {}) }, query, body, headers, principal, store };
+    const req: Request = { method, path, params: { ...match.m!.groups }, query: url.searchParams, body, headers, principal, store, baseUrl };
     return { response: match.c.route.handle(req), principal };
   }
 
-  function handleAdmin(method: string, path: string, body: any, res: ServerResponse): void {
+  function handleAdmin(method: string, path: string, body: unknown, res: ServerResponse): void {
     const send = (status: number, payload?: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
+      res.writeHead(status, payload === undefined ? {} : { "content-type": "application/json" });
       res.end(payload === undefined ? "" : JSON.stringify(payload));
     };
+    const b = (body ?? {}) as { ms?: unknown; args?: unknown };
     try {
-      if (method === "GET" && path === "/_emulator/state") return send(200, dump(store));
+      if (body === INVALID_JSON) return send(400, { status: 400, message: "Malformed JSON body" });
+      if (method === "GET" && path === "/_emulator/state") return send(200, store.snapshot());
       if (method === "GET" && path === "/_emulator/requests") return send(200, log);
-      if (method === "DELETE" && path === "/_emulator/requests") return void (log.length = 0), send(204);
-      if (method === "POST" && path === "/_emulator/faults") return faults.add({ ...body, path: body.regex ? new RegExp(body.regex) : body.path }), send(204);
+      if (method === "DELETE" && path === "/_emulator/requests") return (log.length = 0), send(204);
+      if (method === "POST" && path === "/_emulator/faults") return faults.add(FaultRuleJsonSchema.parse(body)), send(204);
       if (method === "DELETE" && path === "/_emulator/faults") return faults.clear(), send(204);
-      if (method === "POST" && path === "/_emulator/clock/advance") return clock.advance(Number(body?.ms ?? 0)), send(204);
-      const op = /^\/_emulator\/admin\/(\w+)$/.exec(path)?.[1] as keyof TalendEmulator["admin"] | undefined;
-      if (method === "POST" && op && op in admin) return send(200, { result: (admin[op] as (...a: unknown[]) => unknown)(...(Array.isArray(body?.args) ? body.args : [])) ?? null });
+      if (method === "POST" && path === "/_emulator/clock/advance") {
+        if (typeof b.ms !== "number" || !(b.ms >= 0)) return send(400, { status: 400, message: "body must be {\"ms\": <non-negative number>}" });
+        return clock.advance(b.ms), send(200, { now: clock.now() });
+      }
+      const op = /^\/_emulator\/admin\/(\w+)$/.exec(path)?.[1];
+      if (method === "POST" && op && Object.hasOwn(admin, op)) {
+        const fn = admin[op as keyof typeof admin] as (...a: unknown[]) => unknown;
+        return send(200, { result: fn(...(Array.isArray(b.args) ? b.args : [])) ?? null });
+      }
       send(404, { status: 404, message: `no admin endpoint ${method} ${path}` });
     } catch (e) {
       send(400, { status: 400, message: (e as Error).message });
@@ -165,60 +175,70 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     const raw = Buffer.concat(chunks).toString("utf8");
     let body: unknown;
     try {
-      body = raw ? JSON.parse(raw) : undefined;
+      body = raw.trim() ? JSON.parse(raw) : undefined;
     } catch {
-      body = Symbol.for("invalid-json");
+      body = INVALID_JSON;
     }
     if (url.pathname.startsWith("/_emulator/")) return handleAdmin(method, url.pathname, body, res);
 
-    const record: RequestRecord = { seq: log.length + 1, at: clock.now(), method, path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, principal: { kind: "none" }, talendVersion: req.headers["talend-version"] as string | undefined };
+    const query = Object.fromEntries([...url.searchParams].map(([k, v]) => [k, SENSITIVE.test(k) ? "[redacted]" : v]));
+    const header = req.headers["talend-version"];
+    const record: RequestRecord = { seq: ++seq, at: clock.now(), method, path: url.pathname, query, status: 0, principal: { kind: "none" } };
+    const talendVersion = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("talendVersion") ?? undefined;
+    if (talendVersion) record.talendVersion = talendVersion;
     log.push(record);
-    const fault = faults.match(method, url.pathname);
-    if (fault) record.fault = fault.kind;
+
+    const apiError = errorFor(url.pathname);
     const write = (r: Response) => {
       record.status = r.status;
       const text = r.body === undefined ? "" : JSON.stringify(r.body);
       res.writeHead(r.status, { ...(text && { "content-type": "application/json" }), ...r.headers });
       res.end(text);
     };
-    if (fault?.kind === "latency") await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
-    if (fault?.kind === "reset") return void req.socket.destroy();
-    if (fault?.kind === "hang") return;
-    if (fault?.kind === "status") return write({ ...error(fault.status ?? 503, "Injected fault"), headers: fault.retryAfter ? { "retry-after": fault.retryAfter } : undefined });
-    if (fault?.kind === "body") {
-      record.status = fault.status ?? 200;
-      res.writeHead(record.status, { "content-type": fault.contentType ?? "application/json" });
-      return void res.end(fault.body ?? "");
+    const writeRaw = (status: number, text: string, contentType = "application/json") => {
+      record.status = status;
+      res.writeHead(status, { "content-type": contentType });
+      res.end(text);
+    };
+
+    const fault = faults.match(method, url.pathname);
+    if (fault) record.fault = fault.kind;
+    switch (fault?.kind) {
+      case "latency":
+        await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
+        break;
+      case "reset":
+        return void req.socket.destroy();
+      case "hang":
+        return; // the socket is destroyed by close()
+      case "status":
+        return write({ ...apiError(fault.status ?? 503, "Injected fault"), headers: fault.retryAfter ? { "retry-after": fault.retryAfter } : undefined });
+      case "body":
+        return writeRaw(fault.status ?? 200, fault.body ?? "", fault.contentType);
     }
     const retryAfter = rateLimited(url.pathname);
-    if (retryAfter !== undefined) return write({ ...error(429, "Too many requests"), headers: { "retry-after": String(retryAfter) } });
+    if (retryAfter !== undefined) return write({ ...apiError(429, "Too many requests"), headers: { "retry-after": String(retryAfter) } });
 
-    let result: { response: Response; principal: Principal };
-    if (body === Symbol.for("invalid-json")) result = { response: error(400, "Malformed JSON body"), principal: { kind: "none" } };
-    else result = dispatch(method, url.pathname, url.searchParams, body, req.headers);
-    const p = result.principal;
+    const { response, principal: p } = dispatch(method, url, body, req.headers);
     record.principal = p.kind === "pat" ? { kind: "pat", id: p.user.id } : p.kind === "service-account" ? { kind: "service-account", id: p.token.serviceAccountId } : { kind: "none" };
-    if (url.pathname === "/security/oauth/token" && result.response.status === 200) {
-      const minted = store.tokens.get((result.response.body as { access_token: string }).access_token);
+    if (url.pathname === "/security/oauth/token" && response.status === 200) {
+      const minted = store.tokens.get((response.body as { access_token: string }).access_token);
       record.principal = { kind: "service-account", id: minted?.serviceAccountId };
     }
     if (fault?.kind === "after-commit") {
-      // The effect stays; the client never learns of it (or gets an unreadable body).
+      // The effect stays; the client never learns of it.
       if (fault.status === 0) return void req.socket.destroy();
-      if (fault.body !== undefined) {
-        record.status = fault.status ?? 200;
-        res.writeHead(record.status, { "content-type": fault.contentType ?? "application/json" });
-        return void res.end(fault.body);
-      }
-      return write(error(fault.status ?? 502, "Injected fault after commit"));
+      if (fault.body !== undefined) return writeRaw(fault.status ?? 200, fault.body, fault.contentType);
+      return write(apiError(fault.status ?? 502, "Injected fault after commit"));
     }
-    write(result.response);
+    write(response);
   }
 
   const server: Server = createServer((req, res) => {
-    onRequest(req, res).catch((e) => {
+    onRequest(req, res).catch((e: Error) => {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ status: 500, message: `emulator error: ${(e as Error).message}`, requestId: randomUUID() }));
+      res.end(JSON.stringify({ status: 500, message: `emulator error: ${e.message}`, requestId: randomUUID() }));
     });
   });
   server.on("connection", (s) => {
@@ -229,14 +249,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", resolve);
   });
-  const address = server.address() as AddressInfo;
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host ?? "127.0.0.1";
+  baseUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
-    url: `http://${opts.host ?? "127.0.0.1"}:${address.port}`,
-    clock,
-    faults,
-    requests: () => log.map((r) => ({ ...r, query: { ...r.query } })),
+    url: baseUrl,
+    clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
+    faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
+    requests: () => structuredClone(log),
     clearRequests: () => void (log.length = 0),
-    state: () => dump(store),
+    state: () => store.snapshot(),
     admin,
     close: () =>
       new Promise<void>((resolve) => {

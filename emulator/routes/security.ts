@@ -1,43 +1,44 @@
 import { z } from "zod";
-import { type Request, type Response, type Route, error, noContent, ok, requirePermission } from "../http";
-import { ALL_WORKSPACE_PERMISSIONS } from "../state";
+import { type Request, type Response, type Route, error, noContent, ok, parseBody, requireAny } from "../http";
+import { WorkspacePermissionsSchema } from "../seed";
+import type { WorkspaceGrant } from "../state";
 
-const Permissions = z.array(z.enum(ALL_WORKSPACE_PERMISSIONS as [string, ...string[]])).min(1);
-const denied = (req: Request) => requirePermission(req.principal, "TMC_USER_MANAGEMENT");
+/** OAUTH-SPEC `TokenRequest`. */
+export const TokenRequest = z.object({ audience: z.string().min(1), grant_type: z.literal("client_credentials") });
+/** WP-SPEC unitary body: a non-empty array of workspace permission values. */
+export const PermissionValues = WorkspacePermissionsSchema.min(1);
+/** WP-SPEC `Permission` (the service account's id travels in `userId`). */
+export const PermissionItem = z.object({ workspaceId: z.string().min(1), userId: z.string().min(1), permissions: PermissionValues });
 
-/** The Permission schema of WP-SPEC: the principal's id is in `userId`, for service accounts too. */
-const view = (g: { workspaceId: string; serviceAccountId: string; permissions: string[] }) => ({ workspaceId: g.workspaceId, userId: g.serviceAccountId, permissions: g.permissions });
+const USERS = "TMC_USER_MANAGEMENT";
+const view = (g: WorkspaceGrant) => ({ workspaceId: g.workspaceId, userId: g.serviceAccountId, permissions: [...g.permissions] });
+const exists = (req: Request, workspaceId: string, serviceAccountId: string) => req.store.workspaces.some((w) => w.id === workspaceId) && req.store.serviceAccounts.has(serviceAccountId);
 
-function target(req: Request): { ws: string; sa: string } | Response {
-  const ws = req.params.workspaceId as string;
-  const sa = req.params.serviceAccountId as string;
-  if (!req.store.workspaces.some((w) => w.id === ws) || !req.store.serviceAccounts.has(sa)) return error(404, "The workspace or the user does not exist");
-  return { ws, sa };
+/** Basic base64(clientId:secret) → the service account, if the pair is right. */
+function client(req: Request) {
+  const header = String(req.headers.authorization ?? "");
+  if (!/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  const sa = colon > 0 ? req.store.serviceAccounts.get(decoded.slice(0, colon)) : undefined;
+  return sa && sa.secret === decoded.slice(colon + 1) ? sa : undefined;
 }
-
-const permissions = (req: Request) => Permissions.safeParse(req.body);
 
 const UNIT = "/security/workspaces/:workspaceId/service-accounts/:serviceAccountId/permissions";
 
-/** POST creates the pair's set (409 when it has one), PUT replaces it (404 when it has none). */
-function write(method: "POST" | "PUT"): Route {
-  return {
-    method,
-    pattern: UNIT,
-    handle(req) {
-      if (denied(req)) return denied(req)!;
-      const t = target(req);
-      if ("status" in t) return t;
-      const body = permissions(req);
-      if (!body.success) return error(400, `Body must be a non-empty array of ${ALL_WORKSPACE_PERMISSIONS.join(", ")}`);
-      const exists = !!req.store.grant(t.ws, t.sa);
-      if (method === "POST" && exists) return error(409, "Permission already exists for workspace");
-      if (method === "PUT" && !exists) return error(404, "Permission to update doesn't exist");
-      req.store.setGrant(t.ws, t.sa, body.data);
-      return noContent(method === "POST" ? 201 : 204);
-    },
-  };
+/** Authorization, then existence of the workspace and the account, then the body (for writes). */
+function unit(req: Request, withBody: boolean): { ws: string; sa: string; permissions: string[] } | Response {
+  const denied = requireAny(req, USERS);
+  if (denied) return denied;
+  const { workspaceId: ws, serviceAccountId: sa } = req.params as { workspaceId: string; serviceAccountId: string };
+  if (!exists(req, ws, sa)) return error(404, "The workspace or the user does not exist");
+  if (!withBody) return { ws, sa, permissions: [] };
+  const body = parseBody(PermissionValues, req);
+  return "error" in body ? body.error : { ws, sa, permissions: body.data };
 }
+
+/** Query arrays arrive repeated (?a=1&a=2) or comma-separated (?a=1,2). */
+const listParam = (q: URLSearchParams, name: string) => q.getAll(name).flatMap((v) => v.split(",")).filter(Boolean);
 
 /** Token endpoint (OAUTH-SPEC) and workspace permissions of service accounts (WP-SPEC). */
 export const securityRoutes: Route[] = [
@@ -46,14 +47,11 @@ export const securityRoutes: Route[] = [
     pattern: "/security/oauth/token",
     auth: false,
     handle(req) {
-      const header = String(req.headers.authorization ?? "");
-      const decoded = header.startsWith("Basic ") ? Buffer.from(header.slice(6), "base64").toString("utf8") : "";
-      const [id, secret] = [decoded.slice(0, decoded.indexOf(":")), decoded.slice(decoded.indexOf(":") + 1)];
-      const sa = req.store.serviceAccounts.get(id);
-      if (!sa || sa.secret !== secret || decoded.indexOf(":") < 0) return { status: 401 };
-      const body = z.object({ audience: z.string().min(1), grant_type: z.literal("client_credentials") }).safeParse(req.body);
-      if (!body.success) return error(400, "audience and grant_type=client_credentials are required");
-      const token = req.store.mint(sa);
+      const sa = client(req);
+      if (!sa) return { status: 401 }; // the spec declares no body
+      const body = parseBody(TokenRequest, req);
+      if ("error" in body) return body.error;
+      const token = req.store.mint(sa, body.data.audience);
       return ok({ access_token: token.token, token_type: "Bearer", expires_in: String(req.store.tokenLifetimeSeconds) });
     },
   },
@@ -61,22 +59,41 @@ export const securityRoutes: Route[] = [
     method: "GET",
     pattern: UNIT,
     handle(req) {
-      const t = target(req);
-      if ("status" in t) return denied(req) ?? t;
+      const t = unit(req, false);
+      if ("status" in t) return t;
       const g = req.store.grant(t.ws, t.sa);
-      return denied(req) ?? (g ? ok(view(g)) : error(404, "Permission not found"));
+      return g ? ok(view(g)) : error(404, "Permission not found");
     },
   },
-  write("POST"),
-  write("PUT"),
+  {
+    method: "POST",
+    pattern: UNIT,
+    handle(req) {
+      const t = unit(req, true);
+      if ("status" in t) return t;
+      if (req.store.grant(t.ws, t.sa)) return error(409, "The permission already exists for workspace");
+      req.store.setGrant(t.ws, t.sa, t.permissions);
+      return noContent(201);
+    },
+  },
+  {
+    method: "PUT",
+    pattern: UNIT,
+    handle(req) {
+      const t = unit(req, true);
+      if ("status" in t) return t;
+      if (!req.store.grant(t.ws, t.sa)) return error(404, "The permission to update doesn't exist");
+      req.store.setGrant(t.ws, t.sa, t.permissions);
+      return noContent();
+    },
+  },
   {
     method: "DELETE",
     pattern: UNIT,
     handle(req) {
-      if (denied(req)) return denied(req)!;
-      const t = target(req);
+      const t = unit(req, false);
       if ("status" in t) return t;
-      if (!req.store.grant(t.ws, t.sa)) return error(404, "Permission not found");
+      if (!req.store.grant(t.ws, t.sa)) return error(404, "The permission to delete doesn't exist");
       req.store.setGrant(t.ws, t.sa, null);
       return noContent();
     },
@@ -85,29 +102,36 @@ export const securityRoutes: Route[] = [
     method: "GET",
     pattern: "/security/service-accounts/permissions",
     handle(req) {
-      if (denied(req)) return denied(req)!;
-      const [ws, env, sa] = ["workspaceId", "environmentId", "serviceAccountId"].map((k) => req.query.get(k) ?? undefined);
-      if ((ws && !req.store.workspaces.some((w) => w.id === ws)) || (env && !req.store.environments.some((e) => e.id === env)) || (sa && !req.store.serviceAccounts.has(sa))) return error(404, "Not found");
-      const inEnv = (id: string) => !env || req.store.workspaces.find((w) => w.id === id)?.environmentId === env;
-      return ok([...req.store.grants.values()].filter((g) => (!ws || g.workspaceId === ws) && (!sa || g.serviceAccountId === sa) && inEnv(g.workspaceId)).map(view));
+      const denied = requireAny(req, USERS);
+      if (denied) return denied;
+      const [ws, env, sa] = ["workspaceId", "environmentId", "serviceAccountId"].map((k) => req.query.get(k) || undefined);
+      const s = req.store;
+      if ((ws && !s.workspaces.some((w) => w.id === ws)) || (env && !s.environments.some((e) => e.id === env)) || (sa && !s.serviceAccounts.has(sa))) {
+        return error(404, "The environment id or the workspace id or the user id does not exist");
+      }
+      const inEnv = (id: string) => !env || s.workspaces.find((w) => w.id === id)?.environmentId === env;
+      return ok([...s.grants.values()].filter((g) => (!ws || g.workspaceId === ws) && (!sa || g.serviceAccountId === sa) && inEnv(g.workspaceId)).map(view));
     },
   },
-  // Batch endpoints, faithfully dangerous: an empty id list means "all" (WP-SPEC). The provider never calls them.
+  // The batch endpoints, as the spec describes them. The provider must never call them: see DELETE below.
   ...(["POST", "PUT"] as const).map(
     (method): Route => ({
       method,
       pattern: "/security/service-accounts/permissions/batch",
       handle(req) {
-        if (denied(req)) return denied(req)!;
-        const items = z.array(z.object({ workspaceId: z.string(), userId: z.string(), permissions: Permissions })).safeParse(req.body);
-        if (!items.success) return error(400, "Body must be an array of Permission");
-        const rejected = [];
-        for (const p of items.data) {
-          const exists = !!req.store.grant(p.workspaceId, p.userId);
-          if (!req.store.workspaces.some((w) => w.id === p.workspaceId) || !req.store.serviceAccounts.has(p.userId)) rejected.push({ status: 404, message: "Not found", permission: p });
-          else if (method === "POST" && exists) rejected.push({ status: 409, message: "Permission already exists", permission: p });
-          else if (method === "PUT" && !exists) rejected.push({ status: 404, message: "Permission to update doesn't exist", permission: p });
-          else req.store.setGrant(p.workspaceId, p.userId, p.permissions);
+        const denied = requireAny(req, USERS);
+        if (denied) return denied;
+        if (!Array.isArray(req.body)) return error(400, "Invalid request body: expected an array of Permission");
+        const rejected: { status: number; message: string; permission: unknown }[] = [];
+        // Applied in order; each rejected element is reported, the others take effect (207).
+        for (const item of req.body) {
+          const p = PermissionItem.safeParse(item);
+          const had = p.success && !!req.store.grant(p.data.workspaceId, p.data.userId);
+          if (!p.success) rejected.push({ status: 400, message: "Invalid permission", permission: item });
+          else if (!exists(req, p.data.workspaceId, p.data.userId)) rejected.push({ status: 404, message: "The workspace id or the user does not exist", permission: p.data });
+          else if (method === "POST" && had) rejected.push({ status: 409, message: "The permission already exists for workspace", permission: p.data });
+          else if (method === "PUT" && !had) rejected.push({ status: 404, message: "The permission to update doesn't exist", permission: p.data });
+          else req.store.setGrant(p.data.workspaceId, p.data.userId, p.data.permissions);
         }
         return rejected.length ? ok(rejected, 207) : noContent();
       },
@@ -117,9 +141,15 @@ export const securityRoutes: Route[] = [
     method: "DELETE",
     pattern: "/security/service-accounts/permissions/batch",
     handle(req) {
-      if (denied(req)) return denied(req)!;
-      const wsIds = req.query.getAll("workspaceIds");
-      const saIds = req.query.getAll("serviceAccountIds");
+      const denied = requireAny(req, USERS);
+      if (denied) return denied;
+      const wsIds = listParam(req.query, "workspaceIds");
+      const saIds = listParam(req.query, "serviceAccountIds");
+      if (wsIds.some((id) => !req.store.workspaces.some((w) => w.id === id)) || saIds.some((id) => !req.store.serviceAccounts.has(id))) {
+        return error(404, "The workspace id or the user does not exist");
+      }
+      // WP-SPEC: "empty collection for users means that permissions for all service accounts and specified
+      // workspaces will be deleted (and vice versa)". Both empty: every service-account permission goes.
       for (const g of [...req.store.grants.values()]) {
         if ((wsIds.length === 0 || wsIds.includes(g.workspaceId)) && (saIds.length === 0 || saIds.includes(g.serviceAccountId))) req.store.setGrant(g.workspaceId, g.serviceAccountId, null);
       }
