@@ -192,12 +192,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     const write = (r: Response) => {
       record.status = r.status;
       const text = r.body === undefined ? "" : JSON.stringify(r.body);
-      res.writeHead(r.status, { ...(text && { "content-type": "application/json" }), ...r.headers });
+      // Date follows the emulator's clock, as a real server's follows its own: clients read Talend time from it.
+      res.writeHead(r.status, { date: new Date(clock.now()).toUTCString(), ...(text && { "content-type": "application/json" }), ...r.headers });
       res.end(text);
     };
     const writeRaw = (status: number, text: string, contentType = "application/json") => {
       record.status = status;
-      res.writeHead(status, { "content-type": contentType });
+      res.writeHead(status, { date: new Date(clock.now()).toUTCString(), "content-type": contentType });
       res.end(text);
     };
 

@@ -1,24 +1,23 @@
 // Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the serialized shim
 // (see shim.ts). It owns the process-wide provider configuration and maps resource kinds to handlers.
 import type * as pulumi from "@pulumi/pulumi";
+import { intentProvider } from "./intent";
+import { serviceAccountProvider } from "./service-account";
 import { Context, readSettings } from "./settings";
-import { serviceAccountHandler } from "./service-account-handler";
-import { taskExecutionHandler } from "./task-execution-handler";
-import { workspacePermissionHandler } from "./workspace-permission-handler";
+import { taskExecutionProvider } from "./task-execution";
+import { workspacePermissionProvider } from "./workspace-permission";
 
-export interface Handler {
-  check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult>;
-  diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult>;
-  create(inputs: any): Promise<pulumi.dynamic.CreateResult>;
-  read(id: string, props: any): Promise<pulumi.dynamic.ReadResult>;
-  update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult>;
-  delete(id: string, props: any): Promise<void>;
-}
+/** A resource kind's provider, as the engine drives it (every method present). */
+export type Handler = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
-const handlers: Record<string, (ctx: () => Context) => Handler> = {
-  ServiceAccount: serviceAccountHandler,
-  WorkspacePermission: workspacePermissionHandler,
-  TaskExecution: taskExecutionHandler,
+/** Each kind's provider is typed by its own inputs and outputs; the engine hands them over untyped. */
+const asHandler = <I, O>(make: (ctx: () => Context) => pulumi.dynamic.ResourceProvider<I, O>) => make as unknown as (ctx: () => Context) => Handler;
+
+const providers: Record<string, (ctx: () => Context) => Handler> = {
+  ServiceAccount: asHandler(serviceAccountProvider),
+  WorkspacePermission: asHandler(workspacePermissionProvider),
+  TaskExecution: asHandler((ctx) => taskExecutionProvider(ctx)),
+  Intent: asHandler(intentProvider),
 };
 
 let rawConfig: ((key: string) => string | undefined) | undefined;
@@ -40,7 +39,7 @@ function currentContext(): Context {
 }
 
 export function handler(kind: string): Handler {
-  const make = handlers[kind];
+  const make = providers[kind];
   if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
   return withWireSafeOutputs(make(currentContext));
 }
@@ -57,9 +56,9 @@ function withWireSafeOutputs(h: Handler): Handler {
   };
   return {
     ...h,
+    update: (id, olds, news) => h.update(id, olds, news).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
     create: (inputs) => h.create(inputs).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
     read: (id, props) => h.read(id, props).then((r) => (r.props ? { ...r, props: compact(r.props) } : r)),
-    update: (id, olds, news) => h.update(id, olds, news).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
   };
 }
 

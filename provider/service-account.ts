@@ -1,18 +1,58 @@
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { closestIds } from "../sdk";
+import { z } from "zod";
+import { type CreatedServiceAccount, type ServiceAccount as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
+import { Intent } from "./intent";
 import { programContext } from "./program-context";
-import type { ServiceAccountInputs } from "./service-account-inputs";
+import type { Context } from "./settings";
 import { shim } from "./shim";
-import { type ArgsOf, MODULE, stateKey } from "./types";
+import { type ArgsOf, MODULE } from "./types";
+import { changedKeys, checkInputs, containsUnknown, normalizeSet } from "./validation";
 
-export type ServiceAccountArgs = ArgsOf<Omit<ServiceAccountInputs, "suffix" | "stateKey" | "permissions" | "adoptExisting" | "uniqueSuffix">> & {
-  /** Account permission IDs, e.g. ["TMC_ENGINE_USE"]. Order-insensitive; duplicates are folded. */
-  permissions?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Take over an existing account of that name instead of failing with 409 (its secret cannot be recovered). */
-  adoptExisting?: pulumi.Input<boolean>;
-  /** Append a random suffix to the Talend name, so rotation can create the new account before deleting the old. */
-  uniqueSuffix?: pulumi.Input<boolean>;
-};
+/** One source of truth for ServiceAccount inputs: the resource's Args type and `check` both derive from it. */
+export const ServiceAccountInputsSchema = z.object({
+  /** Account name in Talend (unique in the tenant). With `uniqueSuffix`, a suffix is appended. */
+  name: z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, "must not be empty")
+    .max(100, "must be at most 100 characters")
+    .regex(/^[^\u0000-\u001f\u007f/\\]+$/, "must not contain control characters or slashes"),
+  /** Account permission IDs, e.g. TMC_ENGINE_USE. Order-insensitive; duplicates are folded. */
+  permissions: z
+    .array(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be a permission ID such as TMC_ENGINE_USE (upper case, digits, underscores)"), { error: "must be a list of permission IDs" })
+    .default([])
+    .transform((ids) => [...new Set(ids)].sort()),
+  /** Take over an existing account of that name instead of failing. Talend never shows its secret again, so `clientSecret` stays empty. */
+  adoptExisting: z.boolean({ error: "must be true or false" }).default(false),
+  /** Change this value to replace the account and get a new secret (Talend cannot rotate a secret in place). */
+  rotateSecret: z.string({ error: "must be a string" }).optional(),
+  /**
+   * Append a suffix to the Talend name so that a rotation can create the new account before deleting the old
+   * one (zero-downtime). The suffix derives from the stack, the resource and `rotateSecret`, so a retried
+   * create uses the same name. Without it, a rotation deletes first because names are unique.
+   */
+  uniqueSuffix: z.boolean({ error: "must be true or false" }).default(false),
+  /** Internal: the suffix, set by the resource class; kept until the next rotation. */
+  suffix: z.string().regex(/^[0-9a-f]{6}$/).optional(),
+  /** Internal: Talend's time when the create intent was recorded (see intent.ts). */
+  intentAt: z.number().optional(),
+});
+export type ServiceAccountInputs = z.output<typeof ServiceAccountInputsSchema>;
+
+/** Inputs whose change replaces the account (a new id and secret); the others update in place. */
+export const SERVICE_ACCOUNT_REPLACES = ["rotateSecret", "uniqueSuffix", "suffix"] as const;
+
+export interface ServiceAccountOutputs extends Omit<ServiceAccountInputs, "intentAt"> {
+  accountName: string;
+  clientId: string;
+  clientSecret?: string;
+  createdDate: string;
+  lastModifiedDate: string;
+  adopted: boolean;
+}
+
+export type ServiceAccountArgs = ArgsOf<Pick<z.input<typeof ServiceAccountInputsSchema>, "name" | "permissions" | "adoptExisting" | "rotateSecret" | "uniqueSuffix">>;
 
 /**
  * A Talend Cloud service account: OAuth client credentials with account permissions.
@@ -43,8 +83,12 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
+    // A new account (first create or rotation) gets a new intent first; see intent.ts.
+    const rotation = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
+    const intent = new Intent("ServiceAccountIntent", name, rotation, { parent: opts?.parent, provider: opts?.provider, protect: opts?.protect });
+    const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-    super(shim("ServiceAccount"), name, { ...outputs, ...args, stateKey: stateKey(name) }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
+    super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt: intent.at }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
     this.clientId = this.id;
     if (pulumi.runtime.isDryRun()) warnAboutUnknownPermissions(this, args.permissions);
   }
@@ -62,5 +106,150 @@ function warnAboutUnknownPermissions(resource: pulumi.Resource, permissions: Ser
     } catch {
       // Preview must not fail because the catalogue could not be read; apply validates again.
     }
+  });
+}
+
+/** The name the account carries in Talend. */
+export function accountNameOf(inputs: Pick<ServiceAccountInputs, "name" | "uniqueSuffix" | "suffix">): string {
+  return inputs.uniqueSuffix && inputs.suffix ? `${inputs.name}-${inputs.suffix}` : inputs.name;
+}
+
+
+export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<ServiceAccountInputs, ServiceAccountOutputs> {
+  return {
+    async check(olds, news) {
+      const result = checkInputs(ServiceAccountInputsSchema, undefined, news, "ServiceAccount");
+      if (result.failures?.length || !result.inputs) return result;
+      const inputs = result.inputs;
+      // A suffix in state (0.1.0 chose it at random) survives until the next rotation.
+      if (olds?.suffix && olds.rotateSecret === inputs.rotateSecret && !containsUnknown(inputs.rotateSecret)) inputs.suffix = olds.suffix;
+      if (!inputs.uniqueSuffix) delete inputs.suffix;
+      return { inputs };
+    },
+
+    async diff(_id, olds, news) {
+      const replaces = changedKeys(olds, news, SERVICE_ACCOUNT_REPLACES);
+      const expectedName = containsUnknown(news.name) || containsUnknown(news.suffix) ? news.name : accountNameOf(news);
+      const renamed = changedKeys({ accountName: olds.accountName }, { accountName: expectedName }, ["accountName"]);
+      const changes = [...replaces, ...renamed, ...changedKeys(olds, news, ["name", "permissions", "adoptExisting"])];
+      return {
+        changes: changes.length > 0,
+        replaces,
+        // Names are unique: unless the replacement gets a new name, the old account must go first.
+        deleteBeforeReplace: !news.uniqueSuffix || !changedKeys(olds, news, ["rotateSecret"]).length,
+      };
+    },
+
+    async create(inputs) {
+      const c = ctx();
+      const { client } = c;
+      await assertKnownPermissions(c, inputs.permissions);
+      const body = { name: accountNameOf(inputs), permissions: inputs.permissions };
+      if (inputs.adoptExisting) {
+        const existing = await client.serviceAccounts.findByName(body.name);
+        if (existing) return adopt(c, inputs, existing);
+      }
+      // Returns as soon as Talend answers: the one-time secret reaches state within one round trip.
+      return createOnce<{ id: string; outs: ServiceAccountOutputs }>({
+        what: `ServiceAccount "${body.name}"`,
+        post: async () => {
+          const created = await client.serviceAccounts.create(body);
+          return { id: created.id, outs: outputsOf(inputs, created, created.secret) };
+        },
+        reconcile: async () => {
+          const found = await client.serviceAccounts.findByName(body.name);
+          if (!found) return { retry: true };
+          if (inputs.adoptExisting) return { adopt: await adopt(c, inputs, found) };
+          // Created after our intent and never used: the account of a create whose answer was lost (here, or
+          // with an apply that died). Nobody can know its secret, so it goes, and we create it again.
+          if (isOwnOrphan(found, inputs.intentAt)) {
+            await ignoreNotFound(client.serviceAccounts.delete(found.id));
+            return { retry: true };
+          }
+          return { fail: alreadyExists(body.name) };
+        },
+      });
+    },
+
+    async read(id, props) {
+      try {
+        const account = await ctx().client.serviceAccounts.get(id);
+        return { id, props: { ...props!, ...fromApi(account) } };
+      } catch (e) {
+        if (isTalendError(e, 404)) return {};
+        throw e;
+      }
+    },
+
+    async update(id, olds, news) {
+      const { client } = ctx();
+      await assertKnownPermissions(ctx(), news.permissions);
+      const name = accountNameOf(news);
+      let account: AccountRecord;
+      try {
+        account = await client.serviceAccounts.update(id, { name, permissions: news.permissions });
+      } catch (e) {
+        if (isTalendError(e, 409)) throw alreadyExists(name);
+        if (isTalendError(e, 404)) throw new TalendError({ kind: "http", status: 404, message: `ServiceAccount "${olds.accountName}" (${id}) no longer exists in Talend`, hint: "run `pulumi refresh` so that the next `pulumi up` creates it again" });
+        throw e;
+      }
+      // Tokens snapshot permissions: none minted before this change may be used again.
+      client.markPermissionsChanged(id);
+      const { intentAt: _, ...rest } = news;
+      return { outs: { ...olds, ...rest, ...fromApi(account) } };
+    },
+
+    async delete(id) {
+      const { client } = ctx();
+      await ignoreNotFound(client.serviceAccounts.delete(id));
+      client.markPermissionsChanged(id);
+    },
+  };
+}
+
+function isOwnOrphan(account: AccountRecord, intentAt: number | undefined): boolean {
+  // intentAt is already a lower bound (a Date header is truncated to the second): no further margin.
+  return intentAt !== undefined && !account.lastUsedDate && Date.parse(account.createdDate) >= intentAt;
+}
+
+function fromApi(account: AccountRecord) {
+  return {
+    accountName: account.name,
+    permissions: normalizeSet(account.permissions),
+    createdDate: account.createdDate,
+    lastModifiedDate: account.lastModifiedDate,
+  };
+}
+
+function outputsOf(inputs: ServiceAccountInputs, account: AccountRecord | CreatedServiceAccount, secret: string | undefined): ServiceAccountOutputs {
+  const { intentAt: _, ...rest } = inputs;
+  return { ...rest, ...fromApi(account), clientId: account.id, clientSecret: secret, adopted: secret === undefined };
+}
+
+async function adopt(ctx: Context, inputs: ServiceAccountInputs, existing: AccountRecord) {
+  let account = existing;
+  if (normalizeSet(existing.permissions).join() !== inputs.permissions.join()) {
+    account = await ctx.client.serviceAccounts.update(existing.id, { name: existing.name, permissions: inputs.permissions });
+    ctx.client.markPermissionsChanged(existing.id);
+  }
+  return { id: account.id, outs: outputsOf(inputs, account, undefined) };
+}
+
+/** Unknown IDs fail before anything is sent, naming the closest IDs of the tenant's live catalogue. */
+async function assertKnownPermissions(ctx: Context, permissions: string[]): Promise<void> {
+  const catalog = await ctx.permissionCatalog();
+  const unknown = permissions.filter((p) => !catalog.ids.includes(p));
+  if (!unknown.length) return;
+  const listed = unknown.map((p) => `"${p}"`).join(", ");
+  const suggestions = unknown.map((p) => `instead of ${p}, did you mean ${closestIds(p, catalog.ids).join(" or ")}?`).join("; ");
+  throw new TalendError({ kind: "config", message: `ServiceAccount.permissions: ${listed} not in this tenant's permission catalogue`, hint: `${suggestions} (getPermissionCatalog() lists them all)` });
+}
+
+function alreadyExists(name: string): TalendError {
+  return new TalendError({
+    kind: "http",
+    status: 409,
+    message: `ServiceAccount: an account named "${name}" already exists in Talend`,
+    hint: "set adoptExisting: true to manage it (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",
   });
 }

@@ -52,10 +52,10 @@ export class TaskRunner extends pulumi.ComponentResource {
     this.grants = args.workspaces.map(
       (ws, i) =>
         new WorkspacePermission(
-          `${name}-ws${i}`,
+          grantName(name, ws, i),
           { serviceAccountId: this.serviceAccount.clientId, workspaceId: ws.workspaceId, workspace: ws.workspace, environment: ws.environment, permissions: ws.permissions ?? ["EXECUTE"] },
-          // A rotation replaces the account; its grants follow it.
-          { parent: this },
+          // Keyed by workspace, so reordering `workspaces` changes nothing; 0.1.0 keyed them by position.
+          { parent: this, aliases: [{ name: `${name}-ws${i}` }] },
         ),
     );
     this.clientId = this.serviceAccount.clientId;
@@ -67,6 +67,12 @@ export class TaskRunner extends pulumi.ComponentResource {
   run(name: string, args: Omit<TaskExecutionArgs, "clientId" | "clientSecret">, opts?: pulumi.CustomResourceOptions): TaskExecution {
     return new TaskExecution(name, { ...args, clientId: this.clientId, clientSecret: this.clientSecret }, { parent: this, ...opts, dependsOn: [...this.grants, ...toArray(opts?.dependsOn)] });
   }
+}
+
+/** `<runner>-<workspace>-<environment>` (or `<runner>-<workspaceId>`) when known in the program, else by position. */
+function grantName(runner: string, ws: TaskRunnerWorkspace, i: number): string {
+  const parts = typeof ws.workspaceId === "string" ? [ws.workspaceId] : typeof ws.workspace === "string" && typeof ws.environment === "string" ? [ws.workspace, ws.environment] : [`ws${i}`];
+  return [runner, ...parts].join("-");
 }
 
 function toArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {

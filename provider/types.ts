@@ -5,8 +5,3 @@ export type ArgsOf<T> = { [K in keyof T]: T[K] extends (infer U)[] | undefined ?
 
 /** The `module` of every type token: URNs read pulumi-nodejs:dynamic/talend:<Type>. */
 export const MODULE = "talend";
-
-/** Identity of a resource across applies of one stack: keys its journal entries (see journal.ts). */
-export function stateKey(name: string): string {
-  return `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
-}

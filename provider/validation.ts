@@ -12,19 +12,31 @@ export function containsUnknown(value: unknown): boolean {
 }
 
 /**
- * Validates inputs with a zod schema and turns issues into per-field check failures that name the field and
- * what is allowed. Fields still unknown (preview) are left for the apply-time check.
+ * Validates inputs with a zod object schema (plus cross-field rules) and turns issues into per-field check
+ * failures that name the field and what is allowed. Fields still unknown (preview) are left for the
+ * apply-time check, but every known field is parsed, so defaults are filled in preview exactly as in `up`
+ * (otherwise a preview diff shows defaults as removed).
  */
-export function checkInputs<S extends z.ZodType>(schema: S, news: Record<string, unknown>, resource: string): pulumi.dynamic.CheckResult<z.output<S>> {
+export function checkInputs<S extends z.ZodObject>(
+  schema: S,
+  rules: ((value: z.output<S>, ctx: z.RefinementCtx) => void) | undefined,
+  news: Record<string, unknown>,
+  resource: string,
+): pulumi.dynamic.CheckResult<z.output<S>> {
   const { __provider, ...given } = news;
   const unknownKeys = Object.keys(given).filter((k) => containsUnknown(given[k]));
   const known = Object.fromEntries(Object.entries(given).filter(([k]) => !unknownKeys.includes(k)));
-  const parsed = schema.safeParse(known);
-  if (parsed.success) return { inputs: { ...(parsed.data as object), ...pick(given, unknownKeys) } as z.output<S> };
-  const failures = parsed.error.issues
-    .filter((issue) => !unknownKeys.includes(String(issue.path[0])))
-    .map((issue) => ({ property: String(issue.path[0] ?? ""), reason: `${resource}.${issue.path.join(".") || "inputs"}: ${issue.message}` }));
-  return failures.length ? { failures } : { inputs: given as z.output<S> };
+  const lenient = schema.partial(Object.fromEntries(unknownKeys.filter((k) => k in schema.shape).map((k) => [k, true])) as never);
+  const parsed = (rules ? lenient.superRefine(rules as never) : lenient).safeParse(known);
+  const failures = parsed.success
+    ? []
+    : parsed.error.issues
+        .filter((issue) => !unknownKeys.includes(String(issue.path[0])))
+        .map((issue) => ({ property: String(issue.path[0] ?? ""), reason: `${resource}.${issue.path.join(".") || "inputs"}: ${issue.message}` }));
+  if (failures.length) return { failures };
+  // Issues only on unknown fields: keep the known ones as parsed (with defaults) where the object parse passes.
+  const data = parsed.success ? parsed.data : lenient.safeParse(known).data;
+  return { inputs: { ...(data as object), ...pick(given, unknownKeys) } as z.output<S> };
 }
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -114,6 +114,16 @@ export class TalendClient {
     return schema ? this.parse(schema, res, req.method, req.path) : undefined;
   }
 
+  /**
+   * Talend's current time (epoch ms), never ahead of it: read from the Date headers of earlier responses, or of
+   * one cheap read when there was none. Records that are compared with Talend's own timestamps (createdDate,
+   * triggerTimestamp) use it, so a client clock that is off does not shift them.
+   */
+  async serverTime(): Promise<number> {
+    if (this.transport.serverClockOffsetMs === undefined) await this.serviceAccounts.permissionCatalog();
+    return Date.now() + (this.transport.serverClockOffsetMs ?? 0);
+  }
+
   async close(): Promise<void> {
     if (!this.options.transport) await this.transport.close();
   }

@@ -15,3 +15,5 @@ export * from "./executions";
 export * from "./execution-logs";
 export * from "./permission-catalog";
 export * from "./run-readiness";
+export { type Clock, systemClock } from "./clock";
+export { createOnce, lookAgain, type CreateOnce, type Reconciled } from "./create-once";

@@ -95,6 +95,17 @@ export class Transport {
     this.log = opts.logger ?? (process.env.TALEND_DEBUG ? (line) => process.stderr.write(`[talend] ${line}\n`) : undefined);
   }
 
+  /**
+   * Talend's clock minus ours, as a lower bound: a Date header is truncated to the second and written before
+   * we read it, so every sample underestimates and the largest is the closest. Undefined until a response.
+   */
+  serverClockOffsetMs?: number;
+
+  private sampleServerTime(date: unknown): void {
+    const at = typeof date === "string" ? Date.parse(date) : NaN;
+    if (Number.isFinite(at)) this.serverClockOffsetMs = Math.max(this.serverClockOffsetMs ?? -Infinity, at - Date.now());
+  }
+
   async send(req: ApiRequest, authorization?: string): Promise<ApiResponse> {
     const idempotent = req.idempotent ?? req.method !== "POST";
     const url = this.baseUrl + req.path + queryString(req.query);
@@ -117,6 +128,7 @@ export class Transport {
       try {
         const res = await request(url, { method: req.method, headers, body, dispatcher: this.dispatcher });
         const text = await readLimited(res.body, this.maxResponseBytes, req.method, req.path);
+        this.sampleServerTime(res.headers.date);
         outcome = { response: { status: res.statusCode, headers: res.headers, body: parseJson(text), text, attempts: attempt } };
       } catch (error) {
         if (error instanceof TalendError) throw error;

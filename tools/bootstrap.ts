@@ -36,7 +36,6 @@ async function main(): Promise<void> {
     PULUMI_CONFIG_PASSPHRASE: "pulumi-talend-bootstrap",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_TALEND_RUN_JOURNAL: join(work, "runs"),
   };
   // The stack's config (encrypted token, salt) lives beside Pulumi.yaml for the duration of the run only.
   const stackConfig = join(repo, "Pulumi.bootstrap.yaml");

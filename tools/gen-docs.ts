@@ -8,17 +8,17 @@ import { repoRoot } from "./repo-root";
 import ts from "typescript";
 import { z } from "zod";
 import { CONFIG_KEYS } from "../provider/settings";
-import { SERVICE_ACCOUNT_REPLACES, ServiceAccountInputsSchema } from "../provider/service-account-inputs";
-import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "../provider/task-execution-inputs";
-import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission-inputs";
+import { SERVICE_ACCOUNT_REPLACES, ServiceAccountInputsSchema } from "../provider/service-account";
+import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "../provider/task-execution";
+import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission";
 
 const repo = repoRoot();
-const HIDDEN = new Set(["suffix", "runKey", "stateKey"]);
+const HIDDEN = new Set(["suffix", "intentAt", "intentUrn"]);
 
 const RESOURCES = [
-  { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account-inputs", "service-account", "service-account-handler"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
-  { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission-inputs", "workspace-permission", "workspace-permission-handler"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
-  { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution-inputs", "task-execution", "task-execution-handler", "run-preflight"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
+  { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
+  { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
+  { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution", "run-preflight"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
 ];
 
 function source(name: string): ts.SourceFile {

@@ -44,72 +44,129 @@ const set = async (values: Record<string, string>) => {
   for (const [k, v] of Object.entries(values)) await stack.run(["config", "set", k, v]);
 };
 
-test("real CLI: runs once, never in preview, again only on a trigger change; adopts after a kill; keeps failures", { skip, timeout: 600_000 }, async () => {
-  // Preview sends nothing that changes anything, and says a run will happen.
-  const before = writes();
-  const plan = await stack.preview();
-  assert.equal(writes(), before, "no POST/PUT/DELETE during preview");
-  assert.ok(plan.steps.some((s) => s.op === "create" && /TaskExecution::seed$/.test(s.urn)), "preview shows the run");
+const intentUrn = async () => {
+  const state = await stack.exportState();
+  return (state.deployment.resources as Array<{ urn: string }>).find((r) => /talend:TaskExecutionIntent::seed$/.test(r.urn))!.urn;
+};
 
-  // up: exactly one run, as the new account, successful.
-  await stack.up();
-  assert.equal(starts().length, 1);
-  assert.equal(starts()[0]!.principal.kind, "service-account");
-  let outs = await stack.outputs();
-  assert.equal(outs.status, "execution_successful");
-  const accountSecret = emulator.state().serviceAccounts[0]!.secret;
+test("real CLI: TaskExecution runs exactly once per request, wherever the next apply runs", { skip, timeout: 900_000 }, async (t) => {
+  let accountSecret = "";
+  await t.test("preview sends nothing that changes anything, and shows the run", async () => {
+    const before = writes();
+    const plan = await stack.preview();
+    assert.equal(writes(), before, "no POST/PUT/DELETE during preview");
+    assert.ok(plan.steps.some((s) => s.op === "create" && /TaskExecution::seed$/.test(s.urn)), "preview shows the run");
+  });
 
-  // No change → no run (and preview shows no change).
-  assert.deepEqual(Object.keys((await stack.preview()).changeSummary), ["same"]);
-  await stack.up();
-  assert.equal(starts().length, 1, "no rerun without a trigger change");
+  await t.test("up runs the task once, as the new account", async () => {
+    await stack.up();
+    assert.equal(starts().length, 1);
+    assert.equal(starts()[0]!.principal.kind, "service-account");
+    assert.equal((await stack.outputs()).status, "execution_successful");
+    accountSecret = emulator.state().serviceAccounts[0]!.secret;
+  });
 
-  // Trigger change → exactly one new run.
-  await set({ trigger: "2" });
-  const replan = await stack.preview();
-  assert.ok(replan.steps.some((s) => s.op === "replace" && /TaskExecution::seed$/.test(s.urn)), "preview shows the rerun as a replacement");
-  await stack.up();
-  assert.equal(starts().length, 2);
+  await t.test("no change: preview shows none and up runs nothing", async () => {
+    assert.deepEqual(Object.keys((await stack.preview()).changeSummary), ["same"]);
+    await stack.up();
+    assert.equal(starts().length, 1, "no rerun without a trigger change");
+  });
 
-  // The engine dies while waiting: the next up adopts the run instead of starting another.
-  await set({ task: "long-migration", trigger: "3" });
-  const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
-  while (starts().length < 3) await new Promise((r) => setTimeout(r, 100));
-  await new Promise((r) => setTimeout(r, 500));
-  process.kill(-(child.pid as number), "SIGKILL");
-  await done;
-  stack.reapOrphans(); // the whole apply is gone, provider host included
-  const started = (emulator.state().executions.at(-1) as { executionId: string }).executionId;
-  await stack.run(["cancel", "--yes", "--non-interactive"]); // the file backend keeps the dead update's lock
-  emulator.clock.advance(3 * 3600_000); // the 2-hour migration finishes meanwhile
-  await stack.up();
-  assert.equal(starts().length, 3, "no duplicate run after the kill");
-  outs = await stack.outputs();
-  assert.equal(outs.executionId, started, "adopted the run started before the kill");
-  assert.equal(outs.status, "execution_successful");
+  await t.test("a trigger change runs exactly once more, shown in preview as a replacement", async () => {
+    await set({ trigger: "2" });
+    const replan = await stack.preview();
+    assert.ok(replan.steps.some((s) => s.op === "replace" && /TaskExecution::seed$/.test(s.urn)), "preview shows the rerun as a replacement");
+    await stack.up();
+    assert.equal(starts().length, 2);
+  });
 
-  // A failed run fails the update with a diagnosis; the next up does not run it again.
-  await set({ task: "nightly-load", ws: "analytics", trigger: "4" });
-  const failed = await stack.up({ allowFailure: true });
-  assert.notEqual(failed.code, 0);
-  assert.match(failed.stdout, /ended execution_failed/);
-  assert.match(failed.stdout, /NullPointerException at row 1042/);
-  assert.match(failed.stdout, /execution id: [0-9a-f-]{36}/);
-  assert.match(failed.stdout, /last log lines/);
-  assert.equal(starts().length, 4);
-  const again = await stack.up();
-  assert.equal(again.code, 0);
-  assert.equal(starts().length, 4, "a failed run is not repeated");
-  assert.equal((await stack.outputs()).status, "execution_failed");
+  await t.test("engine killed while the run is in flight: the next up on a fresh machine adopts it", async () => {
+    await set({ task: "long-migration", trigger: "3" });
+    const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
+    while (starts().length < 3) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(-(child.pid as number), "SIGKILL");
+    await done;
+    stack.reapOrphans(); // the whole apply is gone, provider host included
+    const started = (emulator.state().executions.at(-1) as { executionId: string }).executionId;
+    await stack.moveToFreshMachine(); // nothing of the dead apply's machine survives but the backend
+    await stack.run(["cancel", "--yes", "--non-interactive"]); // the file backend keeps the dead update's lock
+    emulator.clock.advance(3 * 3600_000); // the 2-hour migration finishes meanwhile
+    await stack.up();
+    assert.equal(starts().length, 3, "no duplicate run after the kill");
+    const outs = await stack.outputs();
+    assert.equal(outs.executionId, started, "adopted the run started before the kill");
+    assert.equal(outs.status, "execution_successful");
+  });
 
-  // Destroy: finished runs are not cancelled; the account and grants are gone.
-  await stack.destroy();
-  assert.equal(emulator.requests().filter((r) => r.method === "DELETE" && r.path.startsWith("/processing/executions")).length, 0);
-  assert.equal(emulator.state().serviceAccounts.length, 0);
+  let failedUp: { code: number | null; stdout: string };
+  await t.test("a failed run fails the update with a diagnosis", async () => {
+    await set({ task: "nightly-load", ws: "analytics", trigger: "4" });
+    failedUp = await stack.up({ allowFailure: true });
+    assert.notEqual(failedUp.code, 0);
+    assert.match(failedUp.stdout, /ended execution_failed/);
+    assert.match(failedUp.stdout, /NullPointerException at row 1042/);
+    assert.match(failedUp.stdout, /execution id: [0-9a-f-]{36}/);
+    assert.match(failedUp.stdout, /last log lines/);
+    assert.equal(starts().length, 4);
+  });
 
-  // The secret parameter and the account secret never appear in plaintext.
-  const text = stack.stateText() + stack.transcript.join("\n");
-  assert.ok(!text.includes(DB_PASSWORD), "secret parameter leaked");
-  assert.ok(!text.includes("emulator-admin-pat"), "PAT leaked");
-  assert.ok(!text.includes(accountSecret), "client secret leaked");
+  await t.test("the second and third up keep failing, name both fixes, and run nothing", async () => {
+    const urn = await intentUrn();
+    for (const attempt of [2, 3]) {
+      const again = await stack.up({ allowFailure: true });
+      assert.notEqual(again.code, 0, `up #${attempt} after the failure must fail too`);
+      assert.match(again.stdout, /the task was not run again/);
+      assert.match(again.stdout, /NullPointerException at row 1042/);
+      assert.ok(again.stdout.includes(`pulumi up --replace '${urn}'`), "names the --replace fix with the exact URN");
+      assert.match(again.stdout, /change `triggers`/);
+      assert.equal(starts().length, 4, "a failed run is not repeated");
+    }
+    const state = await stack.exportState();
+    const run = (state.deployment.resources as Array<{ urn: string; outputs?: { status?: string } }>).find((r) => /talend:TaskExecution::seed$/.test(r.urn))!;
+    assert.equal(run.outputs?.status, "execution_failed", "state keeps the failed run");
+  });
+
+  await t.test("pulumi up --replace of the request runs the task exactly once more", async () => {
+    await set({ task: "seed-database", ws: "ops" });
+    // The task and workspace changed without rerunOnChange: no new run by themselves; --replace asks for one.
+    await stack.up({ args: ["--replace", await intentUrn()] });
+    assert.equal(starts().length, 5);
+    assert.equal((await stack.outputs()).status, "execution_successful");
+    await stack.up();
+    assert.equal(starts().length, 5, "and only once");
+  });
+
+  await t.test("a long run prints its progress at least once per 30 s of the run's time", async () => {
+    emulator.admin.addTask({ name: "quarterly-report", workspace: "ops", environment: "development", run: { dispatchSeconds: 1, durationSeconds: 300, outcome: "success", logLines: ["Aggregating"] } });
+    await set({ task: "quarterly-report", trigger: "6" });
+    // Emulated time runs ten times faster than ours: the 5-minute run passes in 30 s.
+    const timer = setInterval(() => emulator.clock.advance(1_000), 100);
+    let result: { stdout: string; stderr: string };
+    try {
+      result = await stack.up();
+    } finally {
+      clearInterval(timer);
+    }
+    const lines = (result.stdout + result.stderr).split("\n").filter((l) => /talend: TaskExecution seed: /.test(l));
+    const elapsed = lines.map((l) => /for (\d+)m(\d\d)s/.exec(l)).filter(Boolean).map((m) => Number(m![1]) * 60 + Number(m![2]));
+    assert.ok(lines.some((l) => /: executing for \d+m\d\ds \(execution [0-9a-f-]{36}\)/.test(l)), `lines name the resource, status, elapsed time and execution:\n${lines.join("\n")}`);
+    assert.ok(lines.some((l) => /: execution_successful/.test(l)), "and the final status");
+    assert.ok(elapsed.at(-1)! >= 300, "the last line comes at the end of the run");
+    const gaps = elapsed.slice(1).map((s, k) => s - elapsed[k]!);
+    assert.ok(gaps.every((g) => g <= 30), `no 30 s of the run without a line: ${elapsed.join(", ")}`);
+  });
+
+  await t.test("destroy: finished runs are not cancelled; the account and grants are gone", async () => {
+    await stack.destroy();
+    assert.equal(emulator.requests().filter((r) => r.method === "DELETE" && r.path.startsWith("/processing/executions")).length, 0);
+    assert.equal(emulator.state().serviceAccounts.length, 0);
+  });
+
+  await t.test("the secret parameter, the PAT and the account secret never appear in plaintext", async () => {
+    const text = stack.stateText() + stack.transcript.join("\n");
+    assert.ok(!text.includes(DB_PASSWORD), "secret parameter leaked");
+    assert.ok(!text.includes("emulator-admin-pat"), "PAT leaked");
+    assert.ok(accountSecret && !text.includes(accountSecret), "client secret leaked");
+  });
 });

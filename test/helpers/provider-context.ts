@@ -1,9 +1,9 @@
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import type { Handler } from "../../provider/dynamic";
+import { serviceAccountProvider } from "../../provider/service-account";
 import { Context } from "../../provider/settings";
-import { serviceAccountHandler } from "../../provider/service-account-handler";
-import { taskExecutionHandler } from "../../provider/task-execution-handler";
-import { workspacePermissionHandler } from "../../provider/workspace-permission-handler";
+import { taskExecutionProvider } from "../../provider/task-execution";
+import { workspacePermissionProvider } from "../../provider/workspace-permission";
 
 export const ADMIN_PAT = "emulator-admin-pat";
 
@@ -13,9 +13,9 @@ export async function providerFixture(opts: Parameters<typeof startEmulator>[0] 
   const ctx = new Context({ baseUrl: emulator.url, token: ADMIN_PAT });
   const get = () => ctx;
   const handlers: Record<"serviceAccount" | "workspacePermission" | "taskExecution", Handler> = {
-    serviceAccount: serviceAccountHandler(get),
-    workspacePermission: workspacePermissionHandler(get),
-    taskExecution: taskExecutionHandler(get),
+    serviceAccount: serviceAccountProvider(get) as unknown as Handler,
+    workspacePermission: workspacePermissionProvider(get) as unknown as Handler,
+    taskExecution: taskExecutionProvider(get) as unknown as Handler,
   };
   const posts = (prefix: string) => emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith(prefix)).length;
   return {
@@ -23,9 +23,15 @@ export async function providerFixture(opts: Parameters<typeof startEmulator>[0] 
     ctx,
     ...handlers,
     posts,
-    /** check + create, as the engine does on `up`. */
+    /** Talend's time now: what an intent created just before a create records (see provider/intent.ts). */
+    async intentNow() {
+      // The emulator's clock jumps when tests advance it; a real one does not. Sample it afresh.
+      await ctx.client.serviceAccounts.permissionCatalog();
+      return ctx.client.serverTime();
+    },
+    /** check + create, as the engine does on `up` (after the resource's intent, unless `news` brings one). */
     async createVia(h: Handler, news: Record<string, unknown>) {
-      const checked = await h.check({}, news);
+      const checked = await h.check({}, { intentAt: await this.intentNow(), ...news });
       if (checked.failures?.length) throw new Error(checked.failures.map((f) => f.reason).join("; "));
       return { inputs: checked.inputs, ...(await h.create(checked.inputs)) };
     },

@@ -34,14 +34,17 @@ export interface RunResult {
 export class PulumiStack {
   readonly dir: string;
   readonly stateDir: string;
-  readonly env: NodeJS.ProcessEnv;
+  env: NodeJS.ProcessEnv;
   /** Everything the CLI printed, for leak scans. */
   readonly transcript: string[] = [];
+
+  stackName = "test";
 
   private constructor(readonly bin: string) {
     this.dir = mkdtempSync(join(tmpdir(), "pulumi-talend-e2e-"));
     this.stateDir = join(this.dir, ".state");
     mkdirSync(this.stateDir);
+    mkdirSync(join(this.dir, ".machine-0"));
     this.env = {
       ...process.env,
       PATH: `${bin}:${process.env.PATH}`,
@@ -50,7 +53,7 @@ export class PulumiStack {
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-      PULUMI_TALEND_RUN_JOURNAL: join(this.dir, ".runs"),
+      HOME: join(this.dir, ".machine-0"),
       NO_COLOR: "1",
     };
     for (const k of ["TALEND_TOKEN", "TALEND_ENDPOINT", "TALEND_REGION"]) delete this.env[k];
@@ -66,10 +69,24 @@ export class PulumiStack {
     symlinkSync(join(repoRoot(), "node_modules"), join(s.dir, "node_modules"), "dir");
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(s.dir, name), text);
     s.writeProgram(opts.program);
-    await s.run(["stack", "init", opts.stack ?? "test", "--non-interactive"]);
+    s.stackName = opts.stack ?? "test";
+    await s.run(["stack", "init", s.stackName, "--non-interactive"]);
     for (const [k, v] of Object.entries(opts.config ?? {})) await s.run(["config", "set", k, v]);
     for (const [k, v] of Object.entries(opts.secrets ?? {})) await s.run(["config", "set", "--secret", k, v]);
     return s;
+  }
+
+  private machines = 0;
+
+  /**
+   * The next command runs as on another machine over the same backend: a CI runner or container that starts
+   * empty (new HOME and PULUMI_HOME). Only the stack's state carries over.
+   */
+  async moveToFreshMachine(): Promise<void> {
+    const home = join(this.dir, `.machine-${++this.machines}`);
+    mkdirSync(home);
+    this.env = { ...this.env, HOME: home, PULUMI_HOME: join(home, ".pulumi") };
+    await this.run(["stack", "select", this.stackName]); // as a CI job does first
   }
 
   writeProgram(source: string): void {

@@ -3,16 +3,17 @@ import { after, before, test } from "node:test";
 import { TalendClient, TokenCache } from "../../sdk";
 import { UNKNOWN } from "../../provider/validation";
 import { providerFixture } from "../helpers/provider-context";
-import { journalKey, readEntry, writeEntry } from "../../provider/journal";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-
-process.env.PULUMI_TALEND_RUN_JOURNAL = mkdtempSync(join(tmpdir(), "talend-journal-"));
 
 let f: Awaited<ReturnType<typeof providerFixture>>;
 before(async () => (f = await providerFixture()));
 after(async () => f.close());
+
+/** Someone else's account, created a while before our next intent (a Date header has second resolution). */
+async function foreignAccount(name: string, permissions: string[] = []) {
+  const account = await f.ctx.client.serviceAccounts.create({ name, permissions });
+  f.emulator.clock.advance(5_000);
+  return account;
+}
 
 const accounts = () => f.emulator.state().serviceAccounts as Array<{ id: string; name: string; permissions: string[]; secret?: string }>;
 
@@ -36,7 +37,7 @@ test("check normalizes permissions and names the field and the fix for bad input
   assert.deepEqual((await f.serviceAccount.check({}, { name: UNKNOWN, permissions: ["TMC_ENGINE_USE"] })).failures, undefined);
 });
 
-test("create returns a usable secret and waits until a token can be minted with it", async () => {
+test("create returns a usable secret as soon as Talend answers (nothing but the POST and the catalogue)", async () => {
   const { inputs, id, outs } = await f.createVia(f.serviceAccount, { name: "sa-create", permissions: ["TMC_ENGINE_USE"] });
   assert.ok(id);
   assert.equal(outs.clientId, id);
@@ -46,7 +47,7 @@ test("create returns a usable secret and waits until a token can be minted with 
   assert.deepEqual(inputs.permissions, ["TMC_ENGINE_USE"]);
   assert.ok(!("lastUsedDate" in outs), "volatile fields are not outputs");
   const mints = f.emulator.requests().filter((r) => r.path === "/security/oauth/token" && r.principal.id === id);
-  assert.equal(mints.length, 1, "readiness gate minted one token");
+  assert.equal(mints.length, 0, "no token is minted before the secret is in state");
   const own = new TalendClient({ endpoint: f.emulator.url, credentials: { clientId: id, clientSecret: outs.clientSecret }, tokenCache: new TokenCache() });
   assert.ok((await own.accessToken()).accessToken);
   await own.close();
@@ -63,9 +64,10 @@ test("unknown permission IDs fail before anything is created, naming the closest
 });
 
 test("a name already taken fails with the fix, or is adopted (without secret) when asked", async () => {
-  await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["AUDIT_LOGS_VIEW"], stateKey: "other-stack/a" });
-  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-taken", permissions: [], stateKey: "this-stack/b" }), /already exists.*\n.*adoptExisting: true/s);
-  const adopted = await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["TMC_ENGINE_USE"], adoptExisting: true, stateKey: "this-stack/b" });
+  await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["AUDIT_LOGS_VIEW"] });
+  f.emulator.clock.advance(5_000);
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-taken", permissions: [] }), /already exists.*\n.*adoptExisting: true/s);
+  const adopted = await f.createVia(f.serviceAccount, { name: "sa-taken", permissions: ["TMC_ENGINE_USE"], adoptExisting: true });
   assert.equal(adopted.outs.adopted, true);
   assert.equal(adopted.outs.clientSecret, undefined);
   assert.deepEqual(accounts().find((a) => a.name === "sa-taken")?.permissions, ["TMC_ENGINE_USE"], "adoption converges permissions");
@@ -74,11 +76,12 @@ test("a name already taken fails with the fix, or is adopted (without secret) wh
 
 test("a create whose response is lost after commit leaves exactly one account, with a secret we hold", async () => {
   f.emulator.faults.add({ method: "POST", path: "/account/service-accounts", kind: "after-commit", status: 502, times: 1 });
+  const posts = f.posts("/account/service-accounts");
   const { id, outs } = await f.createVia(f.serviceAccount, { name: "sa-lost", permissions: ["TMC_ENGINE_USE"] });
   const matching = accounts().filter((a) => a.name === "sa-lost");
   assert.equal(matching.length, 1, "no orphan, no duplicate");
   assert.equal(matching[0]!.id, id);
-  assert.equal(f.posts("/account/service-accounts"), f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/account/service-accounts").length);
+  assert.equal(f.posts("/account/service-accounts") - posts, 2, "the lost POST, then one more after its orphan was deleted");
   const own = new TalendClient({ endpoint: f.emulator.url, credentials: { clientId: id, clientSecret: outs.clientSecret }, tokenCache: new TokenCache() });
   assert.ok(await own.accessToken(), "the secret in state works");
   await own.close();
@@ -109,12 +112,14 @@ test("diff: reordered permissions are no change; rotateSecret replaces (delete f
   assert.equal(unknownPerms.changes, true, "unknown values in preview show as a change");
 });
 
-test("uniqueSuffix keeps its suffix across updates and picks a new one on rotation (create before delete)", async () => {
-  const first = await f.createVia(f.serviceAccount, { name: "sa-blue", uniqueSuffix: true });
-  assert.match(first.outs.accountName, /^sa-blue-[0-9a-f]{6}$/);
-  const again = (await f.serviceAccount.check(first.outs, { name: "sa-blue", uniqueSuffix: true, permissions: ["TMC_ENGINE_USE"] })).inputs;
+test("uniqueSuffix keeps its suffix across updates and takes the new one on rotation (create before delete)", async () => {
+  const first = await f.createVia(f.serviceAccount, { name: "sa-blue", uniqueSuffix: true, suffix: "a1b2c3" });
+  assert.equal(first.outs.accountName, "sa-blue-a1b2c3");
+  const again = (await f.serviceAccount.check(first.outs, { name: "sa-blue", uniqueSuffix: true, suffix: "a1b2c3", permissions: ["TMC_ENGINE_USE"] })).inputs;
   assert.equal(again.suffix, first.outs.suffix);
-  const rotated = (await f.serviceAccount.check(first.outs, { name: "sa-blue", uniqueSuffix: true, rotateSecret: "r2" })).inputs;
+  const legacy = (await f.serviceAccount.check(first.outs, { name: "sa-blue", uniqueSuffix: true, suffix: "ffffff" })).inputs;
+  assert.equal(legacy.suffix, "a1b2c3", "a suffix in state (0.1.0 picked it at random) survives until a rotation");
+  const rotated = (await f.serviceAccount.check(first.outs, { name: "sa-blue", uniqueSuffix: true, rotateSecret: "r2", suffix: "d4e5f6", intentAt: await f.intentNow() })).inputs;
   assert.notEqual(rotated.suffix, first.outs.suffix);
   const d = await f.serviceAccount.diff(first.id, first.outs, rotated);
   assert.equal(d.deleteBeforeReplace, false);
@@ -141,26 +146,27 @@ test("read reports drift, forgets a deleted account, and delete of a gone accoun
 });
 
 test("an apply that died after its POST left an account nobody has the secret of: the next create repairs it", async () => {
-  const key = journalKey(f.emulator.url, "p/s/died", "sa-died");
-  await writeEntry("service-accounts", key, { postedAt: Date.now() - 1000 });
-  // What the dead apply created: Talend holds it, state does not, and its secret was never seen.
+  // The intent in state, recorded before the dead apply's POST; then what that POST created, never seen.
+  const intentAt = await f.intentNow();
   const ghost = await f.ctx.client.serviceAccounts.create({ name: "sa-died", permissions: [] });
-  const { id, outs } = await f.createVia(f.serviceAccount, { name: "sa-died", permissions: ["TMC_ENGINE_USE"], stateKey: "p/s/died" });
+  const { id, outs } = await f.createVia(f.serviceAccount, { name: "sa-died", permissions: ["TMC_ENGINE_USE"], intentAt });
   const matching = accounts().filter((a) => a.name === "sa-died");
   assert.equal(matching.length, 1);
   assert.notEqual(id, ghost.id, "the orphan was replaced");
   assert.equal(matching[0]!.secret, outs.clientSecret, "and we hold the new secret");
-  assert.equal((await readEntry("service-accounts", key))?.accountId, id, "the intent outlives create (the checkpoint is written after it)");
-  await f.serviceAccount.diff(id, outs, outs);
-  assert.equal(await readEntry("service-accounts", key), undefined, "and is cleared once an operation proves state holds the account");
+  assert.ok(!("intentAt" in outs), "the intent is bookkeeping, not an output");
 });
 
-test("without a recorded intent, or for an account older than it, a 409 never deletes anything", async () => {
-  const foreign = await f.ctx.client.serviceAccounts.create({ name: "sa-foreign", permissions: [] });
+test("an account older than the intent, or one that has been used, is never taken for ours", async () => {
+  const foreign = await foreignAccount("sa-foreign");
   await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-foreign" }), /already exists/);
-  await writeEntry("service-accounts", journalKey(f.emulator.url, "", "sa-foreign"), { postedAt: Date.now() + 10 * 60_000 });
-  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-foreign" }), /already exists/);
-  assert.ok(accounts().some((a) => a.id === foreign.id), "someone else's account is untouched");
+  const intentAt = await f.intentNow();
+  const used = await f.ctx.client.serviceAccounts.create({ name: "sa-used", permissions: [] });
+  const own = new TalendClient({ endpoint: f.emulator.url, credentials: { clientId: used.id, clientSecret: used.secret }, tokenCache: new TokenCache() });
+  await own.serviceAccounts.list().catch(() => undefined); // any call marks the account as used
+  await own.close();
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-used", intentAt }), /already exists/);
+  assert.ok(accounts().some((a) => a.id === foreign.id) && accounts().some((a) => a.id === used.id), "someone else's accounts are untouched");
 });
 
 test("a 201 whose body cannot be read is treated like a lost response: no orphan", async () => {
@@ -173,15 +179,18 @@ test("a 201 whose body cannot be read is treated like a lost response: no orphan
 });
 
 test("killed after create returned but before the checkpoint: the next create deletes exactly that account", async () => {
-  const first = await f.createVia(f.serviceAccount, { name: "sa-window", permissions: [], stateKey: "p/s/window" });
-  // The engine died before writing state: the next create knows nothing but the journal.
-  const again = await f.createVia(f.serviceAccount, { name: "sa-window", permissions: [], stateKey: "p/s/window" });
+  const intentAt = await f.intentNow();
+  const first = await f.createVia(f.serviceAccount, { name: "sa-window", permissions: [], intentAt });
+  // The engine died before writing state: the next create knows only the intent, which is in state.
+  const again = await f.createVia(f.serviceAccount, { name: "sa-window", permissions: [], intentAt });
   assert.notEqual(again.id, first.id);
   assert.deepEqual(accounts().filter((a) => a.name === "sa-window").map((a) => a.id), [again.id]);
 });
 
 test("the same Talend name in another stack or resource is never taken for ours", async () => {
-  const theirs = await f.createVia(f.serviceAccount, { name: "sa-shared", permissions: [], stateKey: "p/stack-a/ci" });
-  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-shared", permissions: [], stateKey: "p/stack-b/ci" }), /already exists/);
+  const theirs = await f.createVia(f.serviceAccount, { name: "sa-shared", permissions: [] });
+  f.emulator.clock.advance(5_000);
+  // Our intent comes after their account: a 409 on it is theirs, used or not.
+  await assert.rejects(f.createVia(f.serviceAccount, { name: "sa-shared", permissions: [] }), /already exists/);
   assert.ok(accounts().some((a) => a.id === theirs.id));
 });

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { TalendClient, TokenCache } from "../../sdk";
 import { providerFixture, workspaceId } from "../helpers/provider-context";
 
-process.env.PULUMI_TALEND_RUN_JOURNAL = mkdtempSync(join(tmpdir(), "talend-journal-"));
 const EDIT = "TMC_TASKS_AND_PLANS_EDIT";
 
 let f: Awaited<ReturnType<typeof providerFixture>>;
@@ -27,7 +23,7 @@ const task = (name: string) => ({ task: name, workspace: name === "nightly-load"
 async function createFast(news: Record<string, unknown>, stepMs = 2_000) {
   const timer = setInterval(() => f.emulator.clock.advance(stepMs), 20);
   try {
-    return await f.createVia(f.taskExecution, { runKey: `test/${Math.random()}`, pollIntervalSeconds: 0.05, ...news });
+    return await f.createVia(f.taskExecution, { pollIntervalSeconds: 0.05, ...news });
   } finally {
     clearInterval(timer);
   }
@@ -35,13 +31,13 @@ async function createFast(news: Record<string, unknown>, stepMs = 2_000) {
 
 test("check: task by id or by names, credentials in pairs, bounded numbers", async () => {
   for (const [news, field, pattern] of [
-    [{ runKey: "k" }, "task", /give taskId, or all of task, workspace and environment/],
-    [{ runKey: "k", taskId: "t1", task: "x" }, "taskId", /not both/],
-    [{ runKey: "k", taskId: "t1", clientId: "a" }, "clientSecret", /give both clientId and clientSecret/],
-    [{ runKey: "k", taskId: "t1", logLevel: "DEBUG" }, "logLevel", /one of OFF, ERROR, WARN, INFO/],
-    [{ runKey: "k", taskId: "t1", timeoutMinutes: 0 }, "timeoutMinutes", /at least 1/],
-    [{ runKey: "k", taskId: "t1", waitTimeoutMinutes: -1 }, "waitTimeoutMinutes", /more than 0/],
-    [{ runKey: "k", taskId: "t1", parameters: { a: 1 } }, "parameters", /strings/],
+    [{}, "task", /give taskId, or all of task, workspace and environment/],
+    [{ taskId: "t1", task: "x" }, "taskId", /not both/],
+    [{ taskId: "t1", clientId: "a" }, "clientSecret", /give both clientId and clientSecret/],
+    [{ taskId: "t1", logLevel: "DEBUG" }, "logLevel", /one of OFF, ERROR, WARN, INFO/],
+    [{ taskId: "t1", timeoutMinutes: 0 }, "timeoutMinutes", /at least 1/],
+    [{ taskId: "t1", waitTimeoutMinutes: -1 }, "waitTimeoutMinutes", /more than 0/],
+    [{ taskId: "t1", parameters: { a: 1 } }, "parameters", /strings/],
   ] as const) {
     const r = await f.taskExecution.check({}, news);
     assert.equal(r.failures?.[0]?.property, field, JSON.stringify(r));
@@ -68,25 +64,48 @@ test("failure fails the update with id, status, Talend's error and the log tail,
     assert.match(e.message, new RegExp(`execution id: ${e.id}`));
     assert.match(e.message, /NullPointerException/);
     assert.match(e.message, /last log lines/);
-    assert.match(e.message, /will not run it again/);
+    assert.match(e.message, /without running the task again/);
+    assert.match(e.message, /change `triggers`/);
     return true;
   });
 });
 
-test("a failed run re-applied with the same inputs is not run again", async () => {
-  const err = await createFast({ ...task("nightly-load"), ...runner, runKey: "rerun-check" }).catch((e) => e);
+test("a failed run keeps failing on every later update without running again, unless failures are accepted", async () => {
+  const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/talend:TaskExecutionIntent::nightly";
+  const err = await createFast({ ...task("nightly-load"), ...runner, intentUrn: urn }).catch((e) => e);
   const posts = startPosts();
-  const news = (await f.taskExecution.check({}, { ...task("nightly-load"), ...runner, runKey: "rerun-check", pollIntervalSeconds: 0.05 })).inputs;
+  const news = (await f.taskExecution.check({}, { ...task("nightly-load"), ...runner, intentUrn: urn, intentAt: err.properties.intentAt, pollIntervalSeconds: 0.05 })).inputs;
   const diff = await f.taskExecution.diff(err.id, err.properties, news);
-  assert.deepEqual(diff.replaces, []);
-  const updated = await f.taskExecution.update(err.id, err.properties, news);
-  assert.equal(updated.outs.status, "execution_failed");
+  assert.deepEqual(diff.replaces, [], "no new run without a new request");
+  await assert.rejects(f.taskExecution.update(err.id, err.properties, news), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
+    assert.equal(e.id, err.id, "the failed run stays in state");
+    assert.match(e.message, /recorded by an earlier update; the task was not run again/);
+    assert.match(e.message, /NullPointerException/);
+    assert.ok(e.message.includes(`pulumi up --replace '${urn}'`), e.message);
+    return true;
+  });
+  const accepted = await f.taskExecution.update(err.id, err.properties, { ...news, failOnError: false });
+  assert.equal(accepted.outs.status, "execution_failed");
+  assert.equal(startPosts(), posts, "nothing was started");
+});
+
+test("an update of a run left unfinished waits for it again, and starts nothing", async () => {
+  const running = await f.createVia(f.taskExecution, { ...task("long-migration"), ...runner, waitForCompletion: false });
+  assert.ok(["dispatching", "executing"].includes(running.outs.status));
+  const posts = startPosts();
+  const timer = setInterval(() => f.emulator.clock.advance(60_000), 20);
+  try {
+    const { outs } = await f.taskExecution.update(running.id, running.outs, { ...running.inputs, waitForCompletion: true, pollIntervalSeconds: 0.05 });
+    assert.equal(outs.status, "execution_successful");
+  } finally {
+    clearInterval(timer);
+  }
   assert.equal(startPosts(), posts);
 });
 
 test("timeout cancels the run (cancelOnTimeout) and fails clearly", async () => {
   await assert.rejects(
-    f.createVia(f.taskExecution, { runKey: "timeout", ...task("long-migration"), ...runner, waitTimeoutMinutes: 0.01, pollIntervalSeconds: 0.05 }),
+    f.createVia(f.taskExecution, { ...task("long-migration"), ...runner, waitTimeoutMinutes: 0.01, pollIntervalSeconds: 0.05 }),
     (e: Error & { id?: string }) => {
       assert.match(e.message, /timed out waiting/);
       assert.match(e.message, /cancelled/);
@@ -97,7 +116,7 @@ test("timeout cancels the run (cancelOnTimeout) and fails clearly", async () => 
 });
 
 test("destroy cancels a run still going; destroying a finished run sends nothing", async () => {
-  const running = await f.createVia(f.taskExecution, { runKey: "destroy", ...task("long-migration"), ...runner, waitForCompletion: false });
+  const running = await f.createVia(f.taskExecution, { ...task("long-migration"), ...runner, waitForCompletion: false });
   assert.ok(["dispatching", "executing"].includes(running.outs.status));
   await f.taskExecution.delete(running.id, running.outs);
   assert.equal(executions().find((x) => x.executionId === running.id)?.status, "terminated");
@@ -110,7 +129,7 @@ test("destroy cancels a run still going; destroying a finished run sends nothing
 test("missing 'Tasks and Plans - Edit' or EXECUTE: preflight names each fix and sends no POST", async () => {
   const weak = await f.createVia(f.serviceAccount, { name: "te-weak", permissions: ["TMC_ENGINE_USE"] });
   const posts = startPosts();
-  await assert.rejects(f.createVia(f.taskExecution, { runKey: "weak", ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error) => {
+  await assert.rejects(f.createVia(f.taskExecution, { ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error) => {
     assert.match(e.message, /nothing was started/);
     assert.match(e.message, new RegExp(`"Tasks and Plans - Edit" \\(${EDIT}\\): add "${EDIT}"`));
     assert.match(e.message, /has no permission on workspace "ops".*WorkspacePermission with permissions \["EXECUTE"\]/);
@@ -135,7 +154,7 @@ test("the support article's pitfall: a token minted before the grant gets 403, T
 });
 
 test("triggers decide reruns: same → no change; changed → replace; parameters only with rerunOnChange", async () => {
-  const base = { runKey: "triggers", ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" } };
+  const base = { ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" }, intentAt: 1 };
   const olds = { ...(await f.taskExecution.check({}, base)).inputs, executionId: "e", status: "execution_successful" };
   const diff = async (news: Record<string, unknown>) => f.taskExecution.diff("e", olds, (await f.taskExecution.check({}, news)).inputs);
   assert.equal((await diff(base)).changes, false);
@@ -143,6 +162,8 @@ test("triggers decide reruns: same → no change; changed → replace; parameter
   const params = await diff({ ...base, parameters: { a: "2" } });
   assert.deepEqual([params.changes, params.replaces], [true, []]);
   assert.deepEqual((await diff({ ...base, parameters: { a: "2" }, rerunOnChange: true })).replaces, ["parameters"]);
+  assert.deepEqual((await diff({ ...base, intentAt: 2 })).replaces, ["intentAt"], "a new request (pulumi up --replace of it) is a new run");
+  assert.equal((await f.taskExecution.diff("e", { ...olds, intentAt: undefined }, (await f.taskExecution.check({}, base)).inputs)).changes, true, "0.1.0 state is updated once to record its request");
 });
 
 test("a start whose response is lost after commit still yields exactly one run", async () => {
@@ -155,15 +176,18 @@ test("a start whose response is lost after commit still yields exactly one run",
   assert.equal(startPosts(), posts + 1, "no second POST");
 });
 
-test("a create retried after the process died adopts the journaled run instead of starting another", async () => {
-  const news = { runKey: "crash", ...task("long-migration"), ...runner, waitForCompletion: false };
+test("a create retried after the apply died finds the run started after its request instead of starting another", async () => {
+  const news = { ...task("long-migration"), ...runner, waitForCompletion: false, intentAt: await f.intentNow() };
   const first = await f.createVia(f.taskExecution, news);
   const posts = startPosts();
+  // The engine died before writing state: the retried create knows only the request (the intent, in state).
   const second = await f.createVia(f.taskExecution, news);
   assert.equal(second.id, first.id);
   assert.equal(startPosts(), posts);
   await f.taskExecution.delete(second.id, second.outs);
-  const third = await f.createVia(f.taskExecution, news);
-  assert.notEqual(third.id, first.id, "after delete, the same triggers run again");
+  f.emulator.clock.advance(5_000); // a new request comes later (a Date header has second resolution)
+  const third = await f.createVia(f.taskExecution, { ...news, intentAt: await f.intentNow() });
+  assert.notEqual(third.id, first.id, "a new request runs again");
+  assert.equal(startPosts(), posts + 1);
   await f.taskExecution.delete(third.id, third.outs);
 });

@@ -55,7 +55,7 @@ test("create by name, update in place, read drift, delete: one pair only, unitar
 test("409 fails with the fix, or is adopted when asked", async () => {
   const ws = workspaceId(f.emulator, "analytics", "development");
   f.emulator.admin.setWorkspacePermission(ws, sa, ["VIEW"]);
-  await assert.rejects(f.createVia(f.workspacePermission, { serviceAccountId: sa, workspaceId: ws, permissions: ["EXECUTE"] }), /already has permissions.*\n.*adoptExisting: true/s);
+  await assert.rejects(f.createVia(f.workspacePermission, { serviceAccountId: sa, workspaceId: ws, permissions: ["EXECUTE"] }), /already has VIEW on workspace.*\n.*adoptExisting: true/s);
   const adopted = await f.createVia(f.workspacePermission, { serviceAccountId: sa, workspaceId: ws, permissions: ["EXECUTE"], adoptExisting: true });
   assert.equal(adopted.outs.adopted, true);
   assert.deepEqual(livePerms(ws, sa), ["EXECUTE"]);
