@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pulumiCli } from "../helpers/pulumi-engine";
-import { faultSoak, interruptedApplies } from "./scenario";
+import { KILL_POINTS, faultSoak, interruptedApplies, killAtPoint } from "./scenario";
 
 const skip = pulumiCli().reason;
 const clean = { duplicateAccounts: 0, orphanAccounts: 0, orphanGrants: 0, duplicateExecutions: 0, missingExecutions: 0, stateMismatches: 0, unusableSecrets: 0, leaks: 0 };
@@ -14,8 +14,20 @@ test("quick fault soak: converges in ≤ 3 ups with no duplicate, orphan, mismat
   assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));
 });
 
-test("quick interrupted applies: killed up and destroy converge with no duplicate or orphan", { skip, timeout: 600_000 }, async () => {
-  const r = await interruptedApplies({ trials: 2, accounts: 4, runs: 1, seed: 11, maxUps: 3 });
+test("engine killed right after each unrecoverable POST, resumed on a fresh machine: converges exactly once", { skip, timeout: 900_000 }, async (t) => {
+  for (const point of KILL_POINTS) {
+    await t.test(point.label, async () => {
+      const r = await killAtPoint(point, { accounts: 2, runs: 1, freshMachine: true, seed: 5, maxUps: 2 });
+      assert.ok(r.killed, "the kill landed before the update finished");
+      assert.ok(r.converged && r.upsNeeded === 1, `the next up converges by itself: ${JSON.stringify(r)}`);
+      assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));
+      assert.equal(r.destroyLeftovers, 0);
+    });
+  }
+});
+
+test("quick interrupted applies: killed up and destroy, resumed on a fresh machine, converge with no duplicate or orphan", { skip, timeout: 600_000 }, async () => {
+  const r = await interruptedApplies({ trials: 2, accounts: 4, runs: 1, seed: 11, maxUps: 3, freshMachine: true });
   assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));
   assert.equal(r.destroyLeftovers, 0);
 });

@@ -153,24 +153,76 @@ export interface InterruptResult extends Verdict {
   seconds: number;
 }
 
+/**
+ * SIGKILL of the whole engine process group (engine, language host, provider host) and the clean-up a CI job
+ * would do on the next machine: nothing survives but the backend (fresh HOME and PULUMI_HOME), and the dead
+ * update's lock is cancelled.
+ */
+async function killAndMoveOn(stack: PulumiStack, child: { pid?: number }, done: Promise<{ code: number | null }>, freshMachine: boolean): Promise<boolean> {
+  try {
+    process.kill(-(child.pid as number), "SIGKILL");
+  } catch {
+    // already finished
+  }
+  const result = await done;
+  if (result.code === 0) return false;
+  stack.reapOrphans();
+  if (freshMachine) await stack.moveToFreshMachine();
+  await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
+  return true;
+}
+
+/** Where a kill hurts most: right after Talend has seen (and answered) a POST whose result only memory holds. */
+export const KILL_POINTS = [
+  { label: "account POST answered", method: "POST", path: /^\/account\/service-accounts$/, nth: 1 },
+  { label: "grant POST answered", method: "POST", path: /^\/security\/workspaces\/[^/]+\/service-accounts\/[^/]+\/permissions$/, nth: 2 },
+  { label: "run POST answered", method: "POST", path: /^\/processing\/executions$/, nth: 1 },
+  { label: "run in flight", method: "GET", path: /^\/processing\/executions\/[^/]+$/, nth: 2 },
+] as const;
+
+export interface KillPointResult extends Verdict {
+  point: string;
+  freshMachine: boolean;
+  killed: boolean;
+  upsNeeded: number;
+  converged: boolean;
+  destroyLeftovers: number;
+}
+
+/** Kills `up` right after the emulator has seen the point's request, resumes (optionally elsewhere), converges. */
+export async function killAtPoint(point: (typeof KILL_POINTS)[number], opts: { accounts: number; runs: number; freshMachine: boolean; seed: number; maxUps: number }): Promise<KillPointResult> {
+  const { emulator, stack } = await setup(opts.accounts, opts.runs, opts.seed);
+  try {
+    const seen = () => emulator.requests().filter((r) => r.method === point.method && point.path.test(r.path)).length;
+    const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
+    let finished = false;
+    void done.then(() => (finished = true));
+    const deadline = Date.now() + 120_000;
+    while (!finished && seen() < point.nth && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const killed = await killAndMoveOn(stack, child, done, opts.freshMachine);
+    const { ups, converged } = await converge(stack, opts.maxUps);
+    const verdict = await verify(emulator, stack, opts.runs);
+    await stack.run(["destroy", "--yes", "--non-interactive"], { allowFailure: true });
+    const after = emulator.state();
+    return { point: point.label, freshMachine: opts.freshMachine, killed, upsNeeded: ups, converged, destroyLeftovers: after.serviceAccounts.length + after.workspacePermissions.length, ...verdict };
+  } finally {
+    stack.dispose();
+    await emulator.close();
+  }
+}
+
 /** Kills the engine (and its provider host) at seeded random points of `up` and of `destroy`, then converges. */
-export async function interruptedApplies(opts: { trials: number; accounts: number; runs: number; seed: number; maxUps: number }): Promise<InterruptResult> {
+export async function interruptedApplies(opts: { trials: number; accounts: number; runs: number; seed: number; maxUps: number; freshMachine?: boolean }): Promise<InterruptResult> {
   const started = Date.now();
   const random = rng(opts.seed);
-  const total: InterruptResult = { scenario: "engine killed at random points of up and destroy", trials: opts.trials, kills: 0, upsNeeded: 0, destroyLeftovers: 0, seconds: 0, duplicateAccounts: 0, orphanAccounts: 0, orphanGrants: 0, duplicateExecutions: 0, missingExecutions: 0, stateMismatches: 0, unusableSecrets: 0, leaks: 0 };
+  const total: InterruptResult = { scenario: `engine killed at random points of up and destroy${opts.freshMachine ? ", resumed on a fresh machine" : ""}`, trials: opts.trials, kills: 0, upsNeeded: 0, destroyLeftovers: 0, seconds: 0, duplicateAccounts: 0, orphanAccounts: 0, orphanGrants: 0, duplicateExecutions: 0, missingExecutions: 0, stateMismatches: 0, unusableSecrets: 0, leaks: 0 };
   for (let trial = 0; trial < opts.trials; trial++) {
     const { emulator, stack } = await setup(opts.accounts, opts.runs, opts.seed + trial);
     try {
       const killAfter = async (args: string[], ms: number) => {
         const { child, done } = stack.start(args);
-        const timer = setTimeout(() => process.kill(-(child.pid as number), "SIGKILL"), ms);
-        const result = await done;
-        clearTimeout(timer);
-        if (result.code !== 0) {
-          total.kills++;
-          stack.reapOrphans();
-          await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
-        }
+        await new Promise((r) => setTimeout(r, ms));
+        if (await killAndMoveOn(stack, child, done, opts.freshMachine ?? false)) total.kills++;
       };
       await killAfter(["up", "--yes", "--non-interactive", "--skip-preview"], 1500 + random() * 6000);
       const { ups } = await converge(stack, opts.maxUps);
