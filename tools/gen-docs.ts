@@ -53,7 +53,8 @@ function inputDocs(file: ts.SourceFile): Map<string, string> {
 function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: string }[] {
   const out: { name: string; type: string; doc: string }[] = [];
   walk(file, (n) => {
-    if (ts.isPropertyDeclaration(n) && n.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) && ts.isIdentifier(n.name)) {
+    // Every Output property of the class: declared ones (from state) and assigned ones (e.g. clientId).
+    if (ts.isPropertyDeclaration(n) && ts.isIdentifier(n.name) && /^pulumi\.Output</.test(n.type?.getText() ?? "")) {
       out.push({ name: n.name.text, type: (n.type?.getText() ?? "").replace(/^pulumi\.Output<(.*)>$/, "$1"), doc: docOf(n) });
     }
   });
@@ -119,7 +120,10 @@ export function generate(): string {
     "",
   ];
   for (const r of RESOURCES) {
-    const [inputsFile, classFile, ...handlerFiles] = r.files.map(source) as [ts.SourceFile, ts.SourceFile, ...ts.SourceFile[]];
+    // One module per resource: schema, class and provider; helpers it uses may add errors.
+    const handlerFiles = r.files.map(source);
+    const inputsFile = handlerFiles[0] as ts.SourceFile;
+    const classFile = inputsFile;
     const schema = z.toJSONSchema(r.schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
     const docs = inputDocs(inputsFile);
     const secrets = secretsOf(classFile);

@@ -59,7 +59,7 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
   // A permission change is an in-place update of the account only; the diff names only `permissions`.
   await stack.run(["config", "set", "perms", "TMC_ENGINE_USE,AUDIT_LOGS_VIEW"]);
   preview = await stack.preview();
-  assert.deepEqual(preview.changeSummary, { same: 2, update: 1 }, "only the account changes; the grant stays");
+  assert.deepEqual(preview.changeSummary, { same: 3, update: 1 }, "only the account changes; its intent and the grant stay");
   assert.match(preview.steps.find((s) => s.op === "update")!.urn, /talend:ServiceAccount::ci$/);
   assert.deepEqual((await stack.previewDiff()).changed, ["permissions"], "the diff shows only permissions");
   const writesBefore = emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length;

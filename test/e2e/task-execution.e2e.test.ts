@@ -13,6 +13,7 @@ const c = new pulumi.Config();
 const runner = new talend.TaskRunner("ci", {
   name: "ci-runner",
   workspaces: [{ workspace: "ops", environment: "development" }, { workspace: "analytics", environment: "development" }],
+  extraPermissions: c.get("extra") ? [c.get("extra")!] : [],
 });
 const seed = runner.run("seed", {
   task: c.require("task"), workspace: c.require("ws"), environment: "development",
@@ -70,6 +71,17 @@ test("real CLI: TaskExecution runs exactly once per request, wherever the next a
     assert.deepEqual(Object.keys((await stack.preview()).changeSummary), ["same"]);
     await stack.up();
     assert.equal(starts().length, 1, "no rerun without a trigger change");
+  });
+
+  await t.test("preview = up: an account update shows only the account, not its run", async () => {
+    await set({ extra: "AUDIT_LOGS_VIEW" });
+    const plan = await stack.preview();
+    const changed = plan.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").pop()}`);
+    assert.deepEqual(changed, ["update ci"], JSON.stringify(plan.steps.filter((s) => s.op !== "same")));
+    const up = await stack.up();
+    assert.match(up.stdout, /1 updated/);
+    assert.doesNotMatch(up.stdout, /seed.*updated|updated.*seed/);
+    assert.equal(starts().length, 1);
   });
 
   await t.test("a trigger change runs exactly once more, shown in preview as a replacement", async () => {
