@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type CreatedServiceAccount, type ServiceAccount, TalendError, closestIds, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
+import { type CreatedServiceAccount, type ServiceAccountRecord, TalendError, closestIds, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
 import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Handler } from "./dynamic";
 import { SERVICE_ACCOUNT_REPLACES, type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
@@ -104,7 +104,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
       const { client } = ctx();
       await assertKnownPermissions(ctx(), news.permissions);
       const name = accountNameOf(news);
-      let account: ServiceAccount;
+      let account: ServiceAccountRecord;
       try {
         account = await client.serviceAccounts.update(id, { name, permissions: news.permissions });
       } catch (e) {
@@ -131,7 +131,7 @@ function settled(ctx: Context, props: ServiceAccountOutputs): Promise<void> {
   return props?.accountName ? removeEntry("service-accounts", journalKey(ctx.settings.baseUrl, props.stateKey ?? "", props.accountName)) : Promise.resolve();
 }
 
-function fromApi(account: ServiceAccount) {
+function fromApi(account: ServiceAccountRecord) {
   return {
     accountName: account.name,
     permissions: normalizeSet(account.permissions),
@@ -158,7 +158,7 @@ async function ready(ctx: Context, inputs: ServiceAccountInputs, created: Create
   }
 }
 
-async function adopt(ctx: Context, inputs: ServiceAccountInputs, existing: ServiceAccount) {
+async function adopt(ctx: Context, inputs: ServiceAccountInputs, existing: ServiceAccountRecord) {
   let account = existing;
   if (normalizeSet(existing.permissions).join() !== inputs.permissions.join()) {
     account = await ctx.client.serviceAccounts.update(existing.id, { name: existing.name, permissions: inputs.permissions });

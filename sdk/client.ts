@@ -5,7 +5,7 @@ import { ExecutionLogsApi } from "./execution-logs";
 import { ExecutionsApi } from "./executions";
 import { TokenResponseSchema } from "./oauth";
 import { registerSecret } from "./redact";
-import { audienceFor, baseUrlFor } from "./regions";
+import { baseUrlFor } from "./regions";
 import { ServiceAccountsApi } from "./service-accounts";
 import { TasksApi } from "./tasks";
 import { type AccessToken, TokenCache, sharedTokenCache } from "./token-cache";
@@ -24,7 +24,7 @@ export interface TalendClientOptions extends Omit<TransportOptions, "baseUrl"> {
   credentials: Credentials;
   /** Service-account token cache; defaults to one shared by the whole process. */
   tokenCache?: TokenCache;
-  /** Share an existing transport (connection pool, rate limiter, counters) instead of creating one. */
+  /** Share an existing transport (connection pool, rate limiter) instead of creating one. */
   transport?: Transport;
 }
 
@@ -67,14 +67,15 @@ export class TalendClient {
 
   /**
    * Mints a token for a service account (POST /security/oauth/token). Minting has no side effect, so it is
-   * retried like a read. Most callers want `accessToken()`, which caches.
+   * retried like a read. The audience is the API base URL the token is for. Most callers want `accessToken()`,
+   * which caches.
    */
   async mintToken(clientId: string, clientSecret: string): Promise<AccessToken> {
     const mintedAt = Date.now();
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
     registerSecret(basic);
     const res = await this.transport.send(
-      { method: "POST", path: "/security/oauth/token", body: { audience: audienceFor(this.baseUrl), grant_type: "client_credentials" }, idempotent: true },
+      { method: "POST", path: "/security/oauth/token", body: { audience: this.baseUrl, grant_type: "client_credentials" }, idempotent: true },
       `Basic ${basic}`,
     );
     const token = this.parse(TokenResponseSchema, res, "POST", "/security/oauth/token");

@@ -73,8 +73,6 @@ export class Transport {
   private readonly maxResponseBytes: number;
   private readonly log?: (line: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Requests sent per family and method; read by benchmarks and tests. */
-  readonly counters = new Map<string, number>();
 
   constructor(opts: TransportOptions) {
     this.baseUrl = opts.baseUrl;
@@ -110,8 +108,6 @@ export class Transport {
 
     for (let attempt = 1; ; attempt++) {
       await this.limiter.take(family);
-      const key = `${family} ${req.method}`;
-      this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
       this.log?.(redact(`-> ${req.method} ${req.path} (attempt ${attempt})`));
       let outcome: { response: ApiResponse } | { error: unknown; sent: boolean };
       try {
