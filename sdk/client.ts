@@ -152,7 +152,7 @@ export class TalendClient {
 
 function validateCredentials(c: Credentials): Credentials {
   if ("token" in c) {
-    if (!c.token || /\s/.test(c.token)) throw new TalendError({ kind: "config", message: "the personal access token is empty or contains whitespace", hint: "set talend:token (pulumi config set --secret talend:token ...) or TALEND_TOKEN" });
+    if (!c.token || /\s/.test(c.token)) throw new TalendError({ kind: "config", message: "the personal access token is empty or contains whitespace", hint: "pass the personal access token alone (credentials: { token }), without \"Bearer \" or line breaks" });
     registerSecret(c.token);
   } else {
     if (!c.clientId || !c.clientSecret) throw new TalendError({ kind: "config", message: "service-account credentials need both clientId and clientSecret" });

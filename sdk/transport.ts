@@ -221,7 +221,7 @@ function connectionError(req: ApiRequest, error: unknown, attempts: number): Tal
     method: req.method,
     path: req.path,
     message: `${timeout ? "timed out" : "connection failed"} after ${attempts} attempt(s): ${describe(error)}`,
-    hint: "check talend:region / talend:endpoint and network access to the Talend API",
+    hint: "check the region (or endpoint) and network access to the Talend API",
     cause: error,
   });
 }
