@@ -10,7 +10,11 @@ export const PULUMI_FIXES: Partial<Record<TalendErrorCode, (e: TalendError) => s
   "invalid-token": () => `check ${TOKEN} and ${WHERE}: the token must be valid for that region`,
   "invalid-client": () => "the service account's secret is wrong or the account was deleted; change the ServiceAccount's rotateSecret to get a new account and secret",
   "missing-permission": (e) =>
-    `${e.hint ? `${e.hint}. ` : ""}The caller is the user of talend:token: grant it in Talend Management Console, or set ${TOKEN} to a token of a user who has it`,
+    `${e.hint ? `${e.hint}. ` : ""}${
+      e.serviceAccountId
+        ? `The caller is the ServiceAccount ${e.serviceAccountId}: add the account permission to its permissions, or declare a WorkspacePermission for the workspace`
+        : `The caller is the user of talend:token: grant it in Talend Management Console, or set ${TOKEN} to a token of a user who has it`
+    }`,
   "name-taken": () => "set adoptExisting: true to manage the existing account (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",
   "grant-exists": () => "set adoptExisting: true to manage the existing permissions, or bring them into the stack with `pulumi import`",
   "rate-limited": () => "run fewer operations at once: pulumi up --parallel 4",

@@ -111,7 +111,7 @@ export class TalendClient {
       token = await this.authorization();
       res = await this.transport.send(req, token.header);
     }
-    if (res.status >= 400) throw errorFromResponse(res, req);
+    if (res.status >= 400) throw errorFromResponse(res, { ...req, serviceAccountId: this.serviceAccountId });
     return schema ? this.parse(schema, res, req.method, req.path) : undefined;
   }
 
@@ -162,7 +162,7 @@ function validateCredentials(c: Credentials): Credentials {
 }
 
 /** Turns an error status into a TalendError with Talend's message, its requestId and an actionable hint. */
-export function errorFromResponse(res: ApiResponse, req: { method: string; path: string }): TalendError {
+export function errorFromResponse(res: ApiResponse, req: { method: string; path: string; serviceAccountId?: string }): TalendError {
   const body = (typeof res.body === "object" && res.body !== null ? res.body : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" && v ? v.slice(0, 500) : undefined);
   const header = res.headers["x-request-id"];
@@ -171,6 +171,7 @@ export function errorFromResponse(res: ApiResponse, req: { method: string; path:
     status: res.status,
     method: req.method,
     path: req.path,
+    serviceAccountId: req.serviceAccountId,
     message: `${res.status} ${STATUS_TEXT[res.status] ?? "Error"}`,
     detail: str(body.message) ?? str(body.detail) ?? (res.body === undefined && res.text ? `non-JSON body: ${JSON.stringify(res.text.slice(0, 80))}` : undefined),
     requestId: str(body.requestId) ?? (typeof header === "string" ? header : undefined),

@@ -53,6 +53,8 @@ export interface TalendErrorInit {
   status?: number;
   method?: string;
   path?: string;
+  /** The service account the request was sent as; absent when it was sent with a personal access token. */
+  serviceAccountId?: string;
   requestId?: string;
   detail?: string;
   hint?: string;
@@ -66,6 +68,7 @@ export class TalendError extends Error {
   readonly status?: number;
   readonly method?: string;
   readonly path?: string;
+  readonly serviceAccountId?: string;
   readonly requestId?: string;
   readonly detail?: string;
   readonly hint?: string;
@@ -88,6 +91,7 @@ export class TalendError extends Error {
     this.status = init.status;
     this.method = init.method;
     this.path = init.path;
+    this.serviceAccountId = init.serviceAccountId;
     this.requestId = init.requestId;
     this.detail = init.detail === undefined ? undefined : redact(init.detail);
     this.hint = init.hint;

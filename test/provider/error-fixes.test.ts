@@ -21,6 +21,8 @@ test("withPulumiFix puts each mapped code's Pulumi fix in the message, keeping c
   assert.match(token.message, /\nFix: check talend:token \(pulumi config set --secret talend:token/);
   const permission = withPulumiFix(fromRequest("missing-permission")) as TalendError;
   assert.match(permission.message, /the caller needs X\. The caller is the user of talend:token/);
+  const asAccount = withPulumiFix(fromRequest("missing-permission", { serviceAccountId: "sa-7" })) as TalendError;
+  assert.match(asAccount.message, /the caller needs X\. The caller is the ServiceAccount sa-7: add/);
 });
 
 test("withPulumiFix leaves alone what it has no fix for: other errors, provider errors with their own fix, unmapped codes", () => {

@@ -77,9 +77,23 @@ test("every documented error code is what its failure carries, and every failure
   assert.equal(byCode.get("name-taken")?.[0]?.path, "/account/service-accounts");
   assert.deepEqual(byCode.get("not-found")?.map((e) => e.kind), ["http", "not-found-lookup"]);
   assert.equal(byCode.get("lost-response")?.[0]?.kind, "ambiguous");
+  // Who was refused: a request sent as a service account says which; one sent with a PAT says none.
+  assert.equal(byCode.get("missing-permission")?.[0]?.serviceAccountId, undefined);
   // A creator's explicit code wins; a copy keeps it.
   const e = new TalendError({ kind: "http", status: 409, code: "name-taken", message: "an account named ci exists" });
   assert.equal(e.copyWith({ hint: "rename it" }).code, "name-taken");
+});
+
+test("an error says which service account a refused request was sent as", async () => {
+  const s = await scriptedServer([json(200, { access_token: "tok-for-sa-7", token_type: "Bearer", expires_in: 1800 }), json(403, {})]);
+  const sa = new TalendClient({ endpoint: s.url, credentials: { clientId: "sa-7", clientSecret: "sa-7-secret" }, tokenCache: new TokenCache(), ...once });
+  try {
+    const e = (await sa.executions.get("run-1").catch((err) => err)) as TalendError;
+    assert.deepEqual([e.code, e.serviceAccountId], ["missing-permission", "sa-7"]);
+  } finally {
+    await sa.close();
+    await s.close();
+  }
 });
 
 test("the cause of a failure is kept, through copies too", async () => {
