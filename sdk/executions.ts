@@ -20,8 +20,8 @@ export const ExecutionIdSchema = z.object({ executionId: z.string().min(1) });
 export const RUNNING_STATUSES = ["dispatching", "executing"] as const;
 /**
  * `execution_rejected` (EXECUTION_REJECTED) is a run that finished but rejected some input rows: the job ran to
- * its end, so it counts as a success, like in the polling rule of Talend's own integrations; the rows it
- * rejected are a data matter visible in the run's logs, not a failed run.
+ * its end, so it counts as a success (as existing integrations' polling rules allow, e.g. Dagster's); the rows
+ * it rejected are a data matter, visible in the run's logs and `numberOfRejectedRows`, not a failed run.
  */
 export const SUCCESS_STATUSES = ["execution_successful", "execution_rejected"] as const;
 
