@@ -3,7 +3,7 @@
 // and says exactly what is missing, with the fix. Human output by default, --json for CI. Exit code 0 when
 // every check passed, 1 when one failed, 2 on bad usage. Never prints a credential.
 import { parseArgs } from "node:util";
-import { type Finding, TalendClient, TalendError, TokenCache, buildCatalog, redact, runReadiness } from "../sdk";
+import { type Finding, TalendClient, TalendError, type TalendErrorCode, TokenCache, buildCatalog, redact, runReadiness } from "../sdk";
 
 interface Check {
   name: string;
@@ -20,7 +20,28 @@ Credentials may also come from TALEND_TOKEN, TALEND_CLIENT_ID, TALEND_CLIENT_SEC
 TALEND_REGION / TALEND_ENDPOINT. The PAT reads the account's permissions; the service account is tested
 by minting a token with it.`;
 
-export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ checks: Check[]; ok: boolean }> {
+/** Fixes by error code, in this command's flags; codes absent here keep the SDK's hint. */
+const FLAG_FIXES: Partial<Record<TalendErrorCode, (e: TalendError) => string>> = {
+  "invalid-token": () => "check --token (or TALEND_TOKEN) and --region/--endpoint: the token must be valid for that region",
+  "invalid-client": () => "check --client-id and --client-secret (or TALEND_CLIENT_ID/TALEND_CLIENT_SECRET); a deleted or rotated account needs new credentials",
+  "missing-permission": (e) => `${e.hint ? `${e.hint}; ` : ""}grant it to the user of --token, or pass a token of a user who has it`,
+  unreachable: () => "check --region/--endpoint (or TALEND_REGION/TALEND_ENDPOINT) and network access to the Talend API",
+  "not-found": (e) => `${e.hint ? `${e.hint}; ` : ""}check --task, --workspace and --environment`,
+  "ambiguous-name": (e) => `${e.hint ? `${e.hint}; ` : ""}pass --task-id instead`,
+};
+
+/** The fix for a failure, in talend-doctor's flags where the error's code has one. */
+export function flagFix(e: unknown): string | undefined {
+  if (!(e instanceof TalendError)) return undefined;
+  return FLAG_FIXES[e.code]?.(e) ?? e.hint;
+}
+
+/** Requirement fixes that name one of this command's flags. */
+function findingFix(f: Finding): string | undefined {
+  return f.check === "tasks-and-plans-edit" && f.ok === "unknown" ? "pass --tasks-and-plans-edit-permission with the ID shown in Talend Management Console" : f.fix;
+}
+
+export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ checks: Check[]; ok: boolean; help?: string }> {
   const { values: o } = parseArgs({
     args: argv,
     options: {
@@ -35,9 +56,10 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
       "task-id": { type: "string" },
       "tasks-and-plans-edit-permission": { type: "string" },
       json: { type: "boolean" },
-      help: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
     },
   });
+  if (o.help) return { checks: [], ok: true, help: USAGE };
   const region = o.region ?? env.TALEND_REGION;
   const endpoint = o.endpoint ?? env.TALEND_ENDPOINT;
   const token = o.token ?? env.TALEND_TOKEN;
@@ -61,7 +83,7 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
         await sa.accessToken();
         add({ name: "token-minting", ok: true, detail: `a token was minted for service account ${clientId}` });
       } catch (e) {
-        add({ name: "token-minting", ok: false, detail: message(e), fix: "check the client ID and secret; a deleted or rotated account needs new credentials" });
+        add({ name: "token-minting", ok: false, detail: message(e), fix: flagFix(e) });
         if (!pat) return { checks, ok: false };
       }
     }
@@ -70,7 +92,7 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
       catalogIds = await primary.serviceAccounts.permissionCatalog();
       add({ name: "connectivity", ok: true, detail: `${primary.baseUrl} answered; ${catalogIds.length} account permissions in the catalogue` });
     } catch (e) {
-      add({ name: "connectivity", ok: false, detail: message(e), fix: (e as TalendError).hint ?? "check --region/--endpoint and network access" });
+      add({ name: "connectivity", ok: false, detail: message(e), fix: flagFix(e) });
       return { checks, ok: false };
     }
     const catalog = buildCatalog(catalogIds, o["tasks-and-plans-edit-permission"]);
@@ -93,7 +115,7 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
       }
       add({ name: "task", ok: true, detail: `task ${taskLabel} is in workspace ${workspace.name ?? workspace.id}` });
     } catch (e) {
-      add({ name: "task", ok: false, detail: message(e), fix: (e as TalendError).hint });
+      add({ name: "task", ok: false, detail: message(e), fix: flagFix(e) });
       return { checks, ok: false };
     }
     if (sa && clientId) {
@@ -101,7 +123,7 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
         add({ name: "permissions", ok: "unknown", detail: "a service account cannot read its own permissions", fix: "also pass --token (a PAT with Service Account - Manage and Users - Manage) to check them" });
       } else {
         const findings: Finding[] = await runReadiness(pat, catalog, clientId, workspace);
-        for (const f of findings) add({ name: f.check, ok: f.ok, detail: f.detail, fix: f.fix });
+        for (const f of findings) add({ name: f.check, ok: f.ok, detail: f.detail, fix: findingFix(f) });
       }
     }
     return { checks, ok: checks.every((c) => c.ok !== false) };
@@ -124,12 +146,12 @@ function render(checks: Check[], ok: boolean): string {
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   doctor(argv).then(
-    ({ checks, ok }) => {
+    ({ checks, ok, help }) => {
+      if (help) {
+        console.log(help);
+        process.exit(0);
+      }
       console.log(argv.includes("--json") ? JSON.stringify({ ok, checks }, null, 2) : render(checks, ok));
       process.exit(ok ? 0 : 1);
     },

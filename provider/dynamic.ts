@@ -1,6 +1,7 @@
 // Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the serialized shim
 // (see shim.ts). It owns the process-wide provider configuration and maps resource kinds to handlers.
 import type * as pulumi from "@pulumi/pulumi";
+import { withPulumiFix } from "./error-fixes";
 import { intentProvider } from "./intent";
 import { serviceAccountProvider } from "./service-account";
 import { Context, readSettings } from "./settings";
@@ -45,20 +46,23 @@ export function handler(kind: string): Handler {
 }
 
 /**
- * The engine's protobuf Struct rejects `undefined`; handlers may leave optional outputs undefined. One place
- * drops them, for results and for the properties of a half-done create.
+ * What every kind's provider needs at the wire: the engine's protobuf Struct rejects `undefined` (handlers may
+ * leave optional outputs undefined), for results and for the properties of a half-done create; and a Talend
+ * failure reaches the user with its fix in Pulumi terms (provider/error-fixes.ts).
  */
 function withWireSafeOutputs(h: Handler): Handler {
-  const keepState = (e: unknown) => {
+  const fail = (e: unknown) => {
     const err = e as { properties?: Record<string, unknown> };
     if (err && typeof err === "object" && err.properties) err.properties = compact(err.properties);
-    return Promise.reject(e);
+    return Promise.reject(withPulumiFix(e));
   };
   return {
-    ...h,
-    update: (id, olds, news) => h.update(id, olds, news).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
-    create: (inputs) => h.create(inputs).then((r) => ({ ...r, outs: compact(r.outs) }), keepState),
-    read: (id, props) => h.read(id, props).then((r) => (r.props ? { ...r, props: compact(r.props) } : r)),
+    check: (olds, news) => h.check(olds, news).catch(fail),
+    diff: (id, olds, news) => h.diff(id, olds, news).catch(fail),
+    create: (inputs) => h.create(inputs).then((r) => ({ ...r, outs: compact(r.outs) }), fail),
+    read: (id, props) => h.read(id, props).then((r) => (r.props ? { ...r, props: compact(r.props) } : r), fail),
+    update: (id, olds, news) => h.update(id, olds, news).then((r) => ({ ...r, outs: compact(r.outs) }), fail),
+    delete: (id, props) => h.delete(id, props).catch(fail),
   };
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type CreatedServiceAccount, type ServiceAccount as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
+import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { Intent } from "./intent";
 import { programContext } from "./program-context";
 import type { Context } from "./settings";
@@ -190,7 +190,7 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
         account = await client.serviceAccounts.update(id, { name, permissions: news.permissions });
       } catch (e) {
         if (isTalendError(e, 409)) throw alreadyExists(name);
-        if (isTalendError(e, 404)) throw new TalendError({ kind: "http", status: 404, message: `ServiceAccount "${olds.accountName}" (${id}) no longer exists in Talend`, hint: "run `pulumi refresh` so that the next `pulumi up` creates it again" });
+        if (isTalendError(e, 404)) throw new TalendError({ kind: "http", code: "not-found", status: 404, message: `ServiceAccount "${olds.accountName}" (${id}) no longer exists in Talend`, hint: "run `pulumi refresh` so that the next `pulumi up` creates it again" });
         throw e;
       }
       // Tokens snapshot permissions: none minted before this change may be used again.
@@ -242,12 +242,13 @@ async function assertKnownPermissions(ctx: Context, permissions: string[]): Prom
   if (!unknown.length) return;
   const listed = unknown.map((p) => `"${p}"`).join(", ");
   const suggestions = unknown.map((p) => `instead of ${p}, did you mean ${closestIds(p, catalog.ids).join(" or ")}?`).join("; ");
-  throw new TalendError({ kind: "config", message: `ServiceAccount.permissions: ${listed} not in this tenant's permission catalogue`, hint: `${suggestions} (getPermissionCatalog() lists them all)` });
+  throw new TalendError({ kind: "config", code: "invalid-config", message: `ServiceAccount.permissions: ${listed} not in this tenant's permission catalogue`, hint: `${suggestions} (getPermissionCatalog() lists them all)` });
 }
 
 function alreadyExists(name: string): TalendError {
   return new TalendError({
     kind: "http",
+    code: "name-taken",
     status: 409,
     message: `ServiceAccount: an account named "${name}" already exists in Talend`,
     hint: "set adoptExisting: true to manage it (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",

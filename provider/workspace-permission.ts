@@ -175,6 +175,7 @@ export function permissionId(workspaceId: string, serviceAccountId: string): str
 function alreadyGranted(workspaceId: string, sa: string, existing: string[]): TalendError {
   return new TalendError({
     kind: "http",
+    code: "grant-exists",
     status: 409,
     message: `WorkspacePermission: service account ${sa} already has ${existing.join(", ")} on workspace ${workspaceId}`,
     hint: "set adoptExisting: true to manage them (the declared set replaces them)",

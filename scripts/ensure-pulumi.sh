@@ -3,7 +3,9 @@
 # internet, which this project cannot rely on) and installs the two plugin shims the engine needs:
 #   pulumi-language-nodejs        -> tools/language-host.js (our Node.js language host; the official Go
 #                                    module for it is not published on the Go module proxy)
-#   pulumi-resource-pulumi-nodejs -> @pulumi/pulumi's own dynamic-provider host
+#   pulumi-resource-pulumi-nodejs -> the dynamic-provider host of the program's own @pulumi/pulumi, resolved
+#                                    from the program directory (where the engine starts it) as the official
+#                                    shim does, so an app runs its copy, never this clone's
 # The CLI is cached outside the clone (~/.cache/pulumi-talend) because its first build takes minutes.
 # Safe to run concurrently (a lock serializes the build; shims are replaced atomically). Prints the bin
 # directory to put on PATH.
@@ -46,5 +48,16 @@ shim() {
   mv "$bin/$1.tmp.$$" "$bin/$1"
 }
 shim pulumi-language-nodejs "$here/tools/language-host.js"
-shim pulumi-resource-pulumi-nodejs "$here/node_modules/@pulumi/pulumi/cmd/dynamic-provider"
+host="$bin/pulumi-resource-pulumi-nodejs"
+cat > "$host.tmp.$$" <<'HOST'
+#!/usr/bin/env bash
+# Resolved as the program resolves it (Node's lookup from the program directory upward), like the official shim.
+script="$(node -e 'console.log(require.resolve("@pulumi/pulumi/cmd/dynamic-provider"))' 2>/dev/null)" || {
+  echo "pulumi-resource-pulumi-nodejs: no @pulumi/pulumi in $(pwd) or above; run npm install @pulumi/pulumi in the project" >&2
+  exit 1
+}
+exec node "$script" "$@"
+HOST
+chmod +x "$host.tmp.$$"
+mv "$host.tmp.$$" "$host"
 echo "$bin"

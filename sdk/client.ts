@@ -5,7 +5,7 @@ import { ExecutionLogsApi } from "./execution-logs";
 import { ExecutionsApi } from "./executions";
 import { TokenResponseSchema } from "./oauth";
 import { registerSecret } from "./redact";
-import { audienceFor, baseUrlFor } from "./regions";
+import { baseUrlFor } from "./regions";
 import { ServiceAccountsApi } from "./service-accounts";
 import { TasksApi } from "./tasks";
 import { type AccessToken, TokenCache, sharedTokenCache } from "./token-cache";
@@ -24,7 +24,7 @@ export interface TalendClientOptions extends Omit<TransportOptions, "baseUrl"> {
   credentials: Credentials;
   /** Service-account token cache; defaults to one shared by the whole process. */
   tokenCache?: TokenCache;
-  /** Share an existing transport (connection pool, rate limiter, counters) instead of creating one. */
+  /** Share an existing transport (connection pool, rate limiter) instead of creating one. */
   transport?: Transport;
 }
 
@@ -67,14 +67,15 @@ export class TalendClient {
 
   /**
    * Mints a token for a service account (POST /security/oauth/token). Minting has no side effect, so it is
-   * retried like a read. Most callers want `accessToken()`, which caches.
+   * retried like a read. The audience is the API base URL the token is for. Most callers want `accessToken()`,
+   * which caches.
    */
   async mintToken(clientId: string, clientSecret: string): Promise<AccessToken> {
     const mintedAt = Date.now();
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
     registerSecret(basic);
     const res = await this.transport.send(
-      { method: "POST", path: "/security/oauth/token", body: { audience: audienceFor(this.baseUrl), grant_type: "client_credentials" }, idempotent: true },
+      { method: "POST", path: "/security/oauth/token", body: { audience: this.baseUrl, grant_type: "client_credentials" }, idempotent: true },
       `Basic ${basic}`,
     );
     const token = this.parse(TokenResponseSchema, res, "POST", "/security/oauth/token");
@@ -110,7 +111,7 @@ export class TalendClient {
       token = await this.authorization();
       res = await this.transport.send(req, token.header);
     }
-    if (res.status >= 400) throw errorFromResponse(res, req);
+    if (res.status >= 400) throw errorFromResponse(res, { ...req, serviceAccountId: this.serviceAccountId });
     return schema ? this.parse(schema, res, req.method, req.path) : undefined;
   }
 
@@ -161,7 +162,7 @@ export class TalendClient {
 
 function validateCredentials(c: Credentials): Credentials {
   if ("token" in c) {
-    if (!c.token || /\s/.test(c.token)) throw new TalendError({ kind: "config", message: "the personal access token is empty or contains whitespace", hint: "set talend:token (pulumi config set --secret talend:token ...) or TALEND_TOKEN" });
+    if (!c.token || /\s/.test(c.token)) throw new TalendError({ kind: "config", message: "the personal access token is empty or contains whitespace", hint: "pass the personal access token alone (credentials: { token }), without \"Bearer \" or line breaks" });
     registerSecret(c.token);
   } else {
     if (!c.clientId || !c.clientSecret) throw new TalendError({ kind: "config", message: "service-account credentials need both clientId and clientSecret" });
@@ -171,7 +172,7 @@ function validateCredentials(c: Credentials): Credentials {
 }
 
 /** Turns an error status into a TalendError with Talend's message, its requestId and an actionable hint. */
-export function errorFromResponse(res: ApiResponse, req: { method: string; path: string }): TalendError {
+export function errorFromResponse(res: ApiResponse, req: { method: string; path: string; serviceAccountId?: string }): TalendError {
   const body = (typeof res.body === "object" && res.body !== null ? res.body : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === "string" && v ? v.slice(0, 500) : undefined);
   const header = res.headers["x-request-id"];
@@ -180,6 +181,7 @@ export function errorFromResponse(res: ApiResponse, req: { method: string; path:
     status: res.status,
     method: req.method,
     path: req.path,
+    serviceAccountId: req.serviceAccountId,
     message: `${res.status} ${STATUS_TEXT[res.status] ?? "Error"}`,
     detail: str(body.message) ?? str(body.detail) ?? (res.body === undefined && res.text ? `non-JSON body: ${JSON.stringify(res.text.slice(0, 80))}` : undefined),
     requestId: str(body.requestId) ?? (typeof header === "string" ? header : undefined),

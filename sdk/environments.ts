@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TalendClient } from "./client";
-import { exactlyOne } from "./lookup";
+import { exactlyOne } from "./find-by-name";
 
 export const EnvironmentSchema = z.object({
   id: z.string().min(1),

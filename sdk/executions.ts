@@ -18,6 +18,11 @@ export const ExecutionIdSchema = z.object({ executionId: z.string().min(1) });
 
 /** Simplified lifecycle: only these two are not final. */
 export const RUNNING_STATUSES = ["dispatching", "executing"] as const;
+/**
+ * `execution_rejected` (EXECUTION_REJECTED) is a run that finished but rejected some input rows: the job ran to
+ * its end, so it counts as a success (as existing integrations' polling rules allow, e.g. Dagster's); the rows
+ * it rejected are a data matter, visible in the run's logs and `numberOfRejectedRows`, not a failed run.
+ */
 export const SUCCESS_STATUSES = ["execution_successful", "execution_rejected"] as const;
 
 export function isFinished(status: string): boolean {
@@ -46,7 +51,7 @@ export const ExecutionSchema = z.object({
 export type Execution = z.infer<typeof ExecutionSchema>;
 
 /** An entry of a task's execution history. */
-export const TaskExecutionSchema = z.object({
+export const ExecutionHistoryEntrySchema = z.object({
   executionId: z.string(),
   taskId: z.string(),
   userId: z.string(),
@@ -58,7 +63,7 @@ export const TaskExecutionSchema = z.object({
   finishTimestamp: z.string().optional(),
   errorMessage: z.string().optional(),
 });
-export type TaskExecution = z.infer<typeof TaskExecutionSchema>;
+export type ExecutionHistoryEntry = z.infer<typeof ExecutionHistoryEntrySchema>;
 
 export class ExecutionsApi {
   constructor(private readonly client: TalendClient) {}
@@ -81,7 +86,7 @@ export class ExecutionsApi {
   async history(taskId: string, filter: { from?: number; to?: number; limit?: number; offset?: number } = {}) {
     return this.client.request(
       { method: "GET", path: path`/processing/executables/tasks/${taskId}/executions`, query: { limit: 100, ...filter } },
-      pageOf(TaskExecutionSchema),
+      pageOf(ExecutionHistoryEntrySchema),
     );
   }
 }

@@ -1,6 +1,6 @@
 // pulumi-talend/sdk: a typed Talend Cloud client usable without Pulumi.
 export { TalendClient, type TalendClientOptions, type Credentials, errorFromResponse } from "./client";
-export { TalendError, type TalendErrorKind, isTalendError, ignoreNotFound, mayHaveTakenEffect } from "./errors";
+export { TalendError, type TalendErrorKind, type TalendErrorCode, type TalendErrorInit, ERROR_CODES, isTalendError, ignoreNotFound, mayHaveTakenEffect } from "./errors";
 export { REGIONS, type Region, baseUrlFor, isRegion } from "./regions";
 export { redact, registerSecret } from "./redact";
 export { TokenCache, sharedTokenCache, type AccessToken } from "./token-cache";

@@ -28,8 +28,3 @@ export function baseUrlFor(opts: { region?: string; endpoint?: string }): string
   }
   return `https://api.${region}.cloud.talend.com`;
 }
-
-/** The OAuth audience a service-account token is minted for: the public API host of the region. */
-export function audienceFor(baseUrl: string): string {
-  return baseUrl;
-}

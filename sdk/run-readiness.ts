@@ -7,6 +7,8 @@ export interface Finding {
   check: "account" | "engine-permission" | "tasks-and-plans-edit" | "workspace-execute";
   ok: boolean | "unknown";
   detail: string;
+  /** The account permission ID (or workspace permission) that is missing, when one is. */
+  permission?: string;
   fix?: string;
 }
 
@@ -26,21 +28,21 @@ export async function runReadiness(client: TalendClient, catalog: PermissionCata
     if (isTalendError(e, 403)) return [{ check: "account", ok: "unknown", detail: "these credentials may not read service accounts (TMC_SERVICE_ACCOUNT_MANAGEMENT)" }];
     throw e;
   }
-  const who = `ServiceAccount "${account.name}" (${account.id})`;
+  const who = `service account "${account.name}" (${account.id})`;
   const findings: Finding[] = [{ check: "account", ok: true, detail: `${who} exists` }];
   const engine = ENGINE_PERMISSIONS.filter((p) => account.permissions.includes(p));
   findings.push(
     engine.length
       ? { check: "engine-permission", ok: true, detail: `${who} holds ${engine.join(" and ")}` }
-      : { check: "engine-permission", ok: false, detail: `${who} lacks the account permission TMC_ENGINE_USE (or TMC_OPERATOR)`, fix: `add "TMC_ENGINE_USE" to its permissions` },
+      : { check: "engine-permission", ok: false, detail: `${who} lacks the account permission TMC_ENGINE_USE (or TMC_OPERATOR)`, permission: "TMC_ENGINE_USE", fix: `add "TMC_ENGINE_USE" to its permissions` },
   );
   const edit = catalog.tasksAndPlansEdit;
   findings.push(
     !edit
-      ? { check: "tasks-and-plans-edit", ok: "unknown", detail: `the ID of "${TASKS_AND_PLANS_EDIT}" could not be determined (${catalog.tasksAndPlansEditReason})`, fix: "set talend:tasksAndPlansEditPermission (or --tasks-and-plans-edit-permission) to the ID shown in Talend Management Console" }
+      ? { check: "tasks-and-plans-edit", ok: "unknown", detail: `the ID of "${TASKS_AND_PLANS_EDIT}" could not be determined (${catalog.tasksAndPlansEditReason})`, fix: `look the ID of "${TASKS_AND_PLANS_EDIT}" up in Talend Management Console and configure it as the catalogue override` }
       : account.permissions.includes(edit)
         ? { check: "tasks-and-plans-edit", ok: true, detail: `${who} holds "${TASKS_AND_PLANS_EDIT}" (${edit})` }
-        : { check: "tasks-and-plans-edit", ok: false, detail: `${who} lacks the account permission "${TASKS_AND_PLANS_EDIT}" (${edit})`, fix: `add "${edit}" to its permissions (getPermissionCatalog().tasksAndPlansEdit)` },
+        : { check: "tasks-and-plans-edit", ok: false, detail: `${who} lacks the account permission "${TASKS_AND_PLANS_EDIT}" (${edit})`, permission: edit, fix: `add "${edit}" to its permissions` },
   );
   const where = `workspace ${workspace.name ? `"${workspace.name}" ` : ""}(${workspace.id})`;
   try {
@@ -48,10 +50,10 @@ export async function runReadiness(client: TalendClient, catalog: PermissionCata
     findings.push(
       perms.permissions.includes("EXECUTE")
         ? { check: "workspace-execute", ok: true, detail: `${who} has EXECUTE on ${where}` }
-        : { check: "workspace-execute", ok: false, detail: `${who} lacks EXECUTE on ${where} (it has ${perms.permissions.join(", ")})`, fix: `add "EXECUTE" to that WorkspacePermission` },
+        : { check: "workspace-execute", ok: false, detail: `${who} lacks EXECUTE on ${where} (it has ${perms.permissions.join(", ")})`, permission: "EXECUTE", fix: `add "EXECUTE" to its permissions on that workspace` },
     );
   } catch (e) {
-    if (isTalendError(e, 404)) findings.push({ check: "workspace-execute", ok: false, detail: `${who} has no permission on ${where}`, fix: `declare a WorkspacePermission with permissions ["EXECUTE"] on it (and make the TaskExecution depend on it)` });
+    if (isTalendError(e, 404)) findings.push({ check: "workspace-execute", ok: false, detail: `${who} has no permission on ${where}`, permission: "EXECUTE", fix: `grant it ["EXECUTE"] on that workspace` });
     else if (isTalendError(e, 403)) findings.push({ check: "workspace-execute", ok: "unknown", detail: "these credentials may not read workspace permissions (TMC_USER_MANAGEMENT)" });
     else throw e;
   }

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { TalendClient } from "./client";
 import { path } from "./paths";
 
-/** ServiceAccount as returned by /account/service-accounts (the secret only on create). */
-export const ServiceAccountSchema = z.object({
+/** A service account as returned by /account/service-accounts (the secret only on create). */
+export const ServiceAccountRecordSchema = z.object({
   id: z.string().min(1),
   name: z.string(),
   permissions: z.array(z.string()),
@@ -13,9 +13,9 @@ export const ServiceAccountSchema = z.object({
   lastUsedDate: z.string().optional(),
   lastUsedApi: z.string().optional(),
 });
-export type ServiceAccount = z.infer<typeof ServiceAccountSchema>;
+export type ServiceAccountRecord = z.infer<typeof ServiceAccountRecordSchema>;
 
-export const CreatedServiceAccountSchema = ServiceAccountSchema.extend({ secret: z.string().min(1) });
+export const CreatedServiceAccountSchema = ServiceAccountRecordSchema.extend({ secret: z.string().min(1) });
 export type CreatedServiceAccount = z.infer<typeof CreatedServiceAccountSchema>;
 
 export const ServiceAccountInputSchema = z.object({
@@ -35,17 +35,17 @@ export class ServiceAccountsApi {
     return this.client.request({ method: "POST", path: "/account/service-accounts", body: ServiceAccountInputSchema.parse(input) }, CreatedServiceAccountSchema);
   }
 
-  async list(): Promise<ServiceAccount[]> {
-    return this.client.request({ method: "GET", path: "/account/service-accounts" }, z.array(ServiceAccountSchema));
+  async list(): Promise<ServiceAccountRecord[]> {
+    return this.client.request({ method: "GET", path: "/account/service-accounts" }, z.array(ServiceAccountRecordSchema));
   }
 
-  async get(id: string): Promise<ServiceAccount> {
-    return this.client.request({ method: "GET", path: path`/account/service-accounts/${id}` }, ServiceAccountSchema);
+  async get(id: string): Promise<ServiceAccountRecord> {
+    return this.client.request({ method: "GET", path: path`/account/service-accounts/${id}` }, ServiceAccountRecordSchema);
   }
 
   /** Replaces name and permissions (the only mutable fields). */
-  async update(id: string, input: ServiceAccountInput): Promise<ServiceAccount> {
-    return this.client.request({ method: "PUT", path: path`/account/service-accounts/${id}`, body: ServiceAccountInputSchema.parse(input) }, ServiceAccountSchema);
+  async update(id: string, input: ServiceAccountInput): Promise<ServiceAccountRecord> {
+    return this.client.request({ method: "PUT", path: path`/account/service-accounts/${id}`, body: ServiceAccountInputSchema.parse(input) }, ServiceAccountRecordSchema);
   }
 
   async delete(id: string): Promise<undefined> {
@@ -58,7 +58,7 @@ export class ServiceAccountsApi {
   }
 
   /** Accounts with exactly this name (names are unique in a tenant, so zero or one). */
-  async findByName(name: string): Promise<ServiceAccount | undefined> {
+  async findByName(name: string): Promise<ServiceAccountRecord | undefined> {
     return (await this.list()).find((a) => a.name === name);
   }
 }

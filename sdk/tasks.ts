@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TalendClient } from "./client";
-import { exactlyOne } from "./lookup";
+import { exactlyOne } from "./find-by-name";
 import { collectPages, pageOf } from "./pagination";
 import { path } from "./paths";
 

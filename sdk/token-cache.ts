@@ -18,8 +18,6 @@ export class TokenCache {
   private readonly tokens = new Map<string, AccessToken>();
   private readonly minting = new Map<string, Promise<AccessToken>>();
   private readonly permissionsChangedAt = new Map<string, number>();
-  /** Tokens minted through this cache, by account; read by tests and benchmarks. */
-  mints = 0;
 
   constructor(
     private readonly renewBeforeMs = 60_000,
@@ -35,7 +33,6 @@ export class TokenCache {
     if (!pending) {
       pending = mint().then(
         (token) => {
-          this.mints++;
           this.minting.delete(account);
           this.tokens.set(account, token);
           return token;
@@ -66,7 +63,7 @@ export class TokenCache {
     this.tokens.delete(account);
   }
 
-  /** Number of live tokens held; for tests. */
+  /** Number of live (unexpired) tokens held. */
   get size(): number {
     this.sweep();
     return this.tokens.size;

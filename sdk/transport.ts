@@ -73,8 +73,6 @@ export class Transport {
   private readonly maxResponseBytes: number;
   private readonly log?: (line: string) => void;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Requests sent per family and method; read by benchmarks and tests. */
-  readonly counters = new Map<string, number>();
 
   constructor(opts: TransportOptions) {
     this.baseUrl = opts.baseUrl;
@@ -121,8 +119,6 @@ export class Transport {
 
     for (let attempt = 1; ; attempt++) {
       await this.limiter.take(family);
-      const key = `${family} ${req.method}`;
-      this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
       this.log?.(redact(`-> ${req.method} ${req.path} (attempt ${attempt})`));
       let outcome: { response: ApiResponse } | { error: unknown; sent: boolean };
       try {
@@ -237,7 +233,7 @@ function connectionError(req: ApiRequest, error: unknown, attempts: number): Tal
     method: req.method,
     path: req.path,
     message: `${timeout ? "timed out" : "connection failed"} after ${attempts} attempt(s): ${describe(error)}`,
-    hint: "check talend:region / talend:endpoint and network access to the Talend API",
+    hint: "check the region (or endpoint) and network access to the Talend API",
     cause: error,
   });
 }

@@ -42,10 +42,6 @@ export class WorkspacePermissionsApi {
     return this.client.request({ method: "DELETE", path: this.path(workspaceId, serviceAccountId) });
   }
 
-  async search(filter: { workspaceId?: string; environmentId?: string; serviceAccountId?: string } = {}): Promise<Permission[]> {
-    return this.client.request({ method: "GET", path: "/security/service-accounts/permissions", query: filter }, z.array(PermissionSchema));
-  }
-
   private path(workspaceId: string, serviceAccountId: string): string {
     return path`/security/workspaces/${workspaceId}/service-accounts/${serviceAccountId}/permissions`;
   }

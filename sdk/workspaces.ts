@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { TalendClient } from "./client";
 import { type Environment, EnvironmentSchema } from "./environments";
-import { exactlyOne } from "./lookup";
+import { exactlyOne } from "./find-by-name";
 import { fiqlId } from "./paths";
 
 export const WorkspaceSchema = z.object({

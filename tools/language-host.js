@@ -2,9 +2,10 @@
 // A Pulumi language host for Node.js programs, for the locally built engine (scripts/ensure-pulumi.sh). The
 // official host (Go module sdk/nodejs/cmd/pulumi-language-nodejs) is not published on the Go module proxy,
 // so this one does what it does for `up`, `preview`, `refresh` and `destroy`: it serves the LanguageRuntime
-// gRPC service, prints its port, and runs the program with @pulumi/pulumi's own `cmd/run` — under tsx, so
-// TypeScript programs need no build step. Config reaches the program as PULUMI_CONFIG, as with the official
-// host.
+// gRPC service, prints its port, and runs the program with the `cmd/run` of the program's own @pulumi/pulumi
+// (the copy its `import "@pulumi/pulumi"` gets, as the official host does) — under tsx (the program's, else
+// this repository's), so TypeScript programs need no build step. Config reaches the program as PULUMI_CONFIG,
+// as with the official host.
 "use strict";
 const path = require("node:path");
 const { spawn } = require("node:child_process");
@@ -17,8 +18,15 @@ const langproto = load("@pulumi/pulumi/proto/language_pb");
 const plugproto = load("@pulumi/pulumi/proto/plugin_pb");
 const emptyproto = load("google-protobuf/google/protobuf/empty_pb");
 const version = load("@pulumi/pulumi/package.json").version;
-const runScript = require.resolve("@pulumi/pulumi/cmd/run", { paths: [repo] });
-const tsx = require.resolve("tsx", { paths: [repo] });
+/** A module as the program would resolve it, else (for tools only) as this repository does. */
+const resolveFor = (dir, m, fallback) => {
+  try {
+    return require.resolve(m, { paths: [dir] });
+  } catch (e) {
+    if (!fallback) throw e;
+    return require.resolve(m, { paths: [repo] });
+  }
+};
 
 /** cmd/run exits with 32 when the program failed and already reported why through the engine. */
 const BAIL_EXIT_CODE = 32;
@@ -28,7 +36,7 @@ function run(call, callback) {
   const r = call.request;
   const info = r.getInfo();
   const pwd = r.getPwd();
-  const args = [runScript, `--monitor=${r.getMonitorAddress()}`, `--project=${r.getProject()}`, `--stack=${r.getStack()}`, `--pwd=${pwd}`];
+  const args = [`--monitor=${r.getMonitorAddress()}`, `--project=${r.getProject()}`, `--stack=${r.getStack()}`, `--pwd=${pwd}`];
   const engine = r.getArgsList()[0];
   if (engine) args.push(`--engine=${engine}`);
   if (r.getOrganization()) args.push(`--organization=${r.getOrganization()}`);
@@ -36,7 +44,18 @@ function run(call, callback) {
   if (r.getParallel()) args.push(`--parallel=${r.getParallel()}`);
   const root = info?.getRootDirectory() || pwd;
   args.push(`--root-directory=${root}`);
-  args.push(info ? path.resolve(info.getProgramDirectory() || pwd, info.getEntryPoint() || ".") : path.resolve(pwd, r.getProgram() || "."));
+  const programDir = info?.getProgramDirectory() || pwd;
+  args.push(info ? path.resolve(programDir, info.getEntryPoint() || ".") : path.resolve(pwd, r.getProgram() || "."));
+  let runScript, tsx;
+  try {
+    runScript = resolveFor(programDir, "@pulumi/pulumi/cmd/run", false);
+    tsx = resolveFor(programDir, "tsx", true);
+  } catch {
+    const resp = new langproto.RunResponse();
+    resp.setError(`${programDir} has no node_modules/@pulumi/pulumi; run npm install @pulumi/pulumi there`);
+    return callback(null, resp);
+  }
+  args.unshift(runScript);
 
   const config = Object.fromEntries(r.getConfigMap().entries());
   const env = {

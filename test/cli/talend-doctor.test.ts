@@ -31,7 +31,7 @@ test("names each missing requirement to run a task, with its fix, then passes on
   assert.equal(byName["tasks-and-plans-edit"]?.ok, false);
   assert.match(byName["tasks-and-plans-edit"]!.fix!, /add "TMC_TASKS_AND_PLANS_EDIT"/);
   assert.equal(byName["workspace-execute"]?.ok, false);
-  assert.match(byName["workspace-execute"]!.fix!, /WorkspacePermission with permissions \["EXECUTE"\]/);
+  assert.match(byName["workspace-execute"]!.fix!, /grant it \["EXECUTE"\] on that workspace/);
 
   emu.admin.updateServiceAccount(sa.id, { permissions: ["TMC_ENGINE_USE", "TMC_TASKS_AND_PLANS_EDIT"] });
   const ws = emu.state().workspaces.find((w) => w.name === "ops" && emu.state().environments.find((e) => e.id === w.environmentId)?.name === "development")!;
@@ -40,10 +40,16 @@ test("names each missing requirement to run a task, with its fix, then passes on
   assert.equal(second.ok, true, JSON.stringify(second.checks.filter((c) => c.ok !== true)));
 });
 
-test("bad credentials and no credentials fail clearly", async () => {
+test("bad credentials and no credentials fail clearly, each fix naming the flag to change", async () => {
   const bad = await doctor(["--endpoint", emu.url, "--client-id", sa.id, "--client-secret", "wrong-secret"], {});
   assert.equal(bad.ok, false);
-  assert.equal(bad.checks.find((c) => c.name === "token-minting")?.ok, false);
+  const minting = bad.checks.find((c) => c.name === "token-minting");
+  assert.equal(minting?.ok, false);
+  assert.match(minting!.fix!, /--client-id and --client-secret/);
+  const badPat = await doctor(["--endpoint", emu.url, "--token", "not-a-real-pat"], {});
+  const connectivity = badPat.checks.find((c) => c.name === "connectivity");
+  assert.equal(connectivity?.ok, false);
+  assert.match(connectivity!.fix!, /--token \(or TALEND_TOKEN\)/);
   const none = await doctor(["--endpoint", emu.url], {});
   assert.deepEqual([none.ok, none.checks[0]?.name, none.checks[0]?.ok], [false, "credentials", false]);
 });
@@ -60,4 +66,16 @@ test("the talend-doctor binary: --json for CI, exit codes, credentials from the 
   assert.equal(failing.code, 1);
   assert.match(failing.stdout, /FAIL task: no task named "no-such-task"/);
   assert.match(failing.stdout, /Some checks failed/);
+});
+
+test("the talend-doctor binary: --help and -h print the usage and exit 0; an unknown flag exits 2 with the usage", async () => {
+  const bin = join(__dirname, "..", "..", "cli", "talend-doctor.js");
+  const run = promisify(execFile);
+  for (const flag of ["--help", "-h"]) {
+    const r = await run(process.execPath, [bin, flag], { env: { ...process.env, TALEND_TOKEN: "" } });
+    assert.match(r.stdout, /^usage: talend-doctor/);
+  }
+  const bad = await run(process.execPath, [bin, "--no-such-flag"]).catch((e) => e);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /usage: talend-doctor/);
 });

@@ -30,7 +30,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** A Pulumi project in a temp dir with a file backend and a passphrase secrets provider. */
+/**
+ * A Pulumi project with a file backend and a passphrase secrets provider: in a temp dir whose node_modules is
+ * this repository's, or in `app`, a directory that has its own package.json and node_modules (an installed app).
+ */
 export class PulumiStack {
   readonly dir: string;
   readonly stateDir: string;
@@ -40,8 +43,11 @@ export class PulumiStack {
 
   stackName = "test";
 
-  private constructor(readonly bin: string) {
-    this.dir = mkdtempSync(join(tmpdir(), "pulumi-talend-e2e-"));
+  private constructor(
+    readonly bin: string,
+    app?: string,
+  ) {
+    this.dir = app ?? mkdtempSync(join(tmpdir(), "pulumi-talend-e2e-"));
     this.stateDir = join(this.dir, ".state");
     mkdirSync(this.stateDir);
     mkdirSync(join(this.dir, ".machine-0"));
@@ -59,14 +65,16 @@ export class PulumiStack {
     for (const k of ["TALEND_TOKEN", "TALEND_ENDPOINT", "TALEND_REGION"]) delete this.env[k];
   }
 
-  static async create(opts: { program: string; config?: Record<string, string>; secrets?: Record<string, string>; project?: string; stack?: string; files?: Record<string, string> }): Promise<PulumiStack> {
+  static async create(opts: { program: string; config?: Record<string, string>; secrets?: Record<string, string>; project?: string; stack?: string; files?: Record<string, string>; app?: string }): Promise<PulumiStack> {
     const { bin, reason } = pulumiCli();
     if (!bin) throw new Error(reason);
-    const s = new PulumiStack(bin);
+    const s = new PulumiStack(bin, opts.app);
     const project = opts.project ?? "e2e";
     writeFileSync(join(s.dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\nmain: index.ts\n`);
-    writeFileSync(join(s.dir, "package.json"), JSON.stringify({ name: project, private: true }));
-    symlinkSync(join(repoRoot(), "node_modules"), join(s.dir, "node_modules"), "dir");
+    if (!opts.app) {
+      writeFileSync(join(s.dir, "package.json"), JSON.stringify({ name: project, private: true }));
+      symlinkSync(join(repoRoot(), "node_modules"), join(s.dir, "node_modules"), "dir");
+    }
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(s.dir, name), text);
     s.writeProgram(opts.program);
     s.stackName = opts.stack ?? "test";

@@ -3,7 +3,7 @@ import { after, before, test } from "node:test";
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import { getEnvironment, getPermissionCatalog, getTask, getWorkspace } from "../../provider/lookups";
 import { resetProgramContext } from "../../provider/program-context";
-import { exactlyOne } from "../../sdk/lookup";
+import { exactlyOne } from "../../sdk/find-by-name";
 
 let emu: TalendEmulator;
 before(async () => {
