@@ -28,6 +28,10 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
       const { client } = c;
       const workspaceId = await resolveWorkspace(c, inputs);
       const sa = inputs.serviceAccountId;
+      if (inputs.adoptExisting) {
+        const adopted = await adoptPair(c, workspaceId, sa, inputs.permissions);
+        if (adopted) return { id: permissionId(workspaceId, sa), outs: { ...inputs, resolvedWorkspaceId: workspaceId, adopted: true } satisfies WorkspacePermissionOutputs };
+      }
       // An intent left by an apply that died after posting makes a 409 ours to take over (see journal.ts).
       const key = journalKey(c.settings.baseUrl, inputs.stateKey ?? "", workspaceId, sa);
       const prior = await readEntry("grants", key);
@@ -83,6 +87,26 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
 /** State holds this grant: its create intent has served (see journal.ts). */
 function settled(ctx: Context, props: WorkspacePermissionOutputs): Promise<void> {
   return props?.resolvedWorkspaceId ? removeEntry("grants", journalKey(ctx.settings.baseUrl, props.stateKey ?? "", props.resolvedWorkspaceId, props.serviceAccountId)) : Promise.resolve();
+}
+
+/**
+ * Adoption reads first, so taking over a pair that already holds exactly the declared set writes nothing (an
+ * imported tenant applies without a single mutating request). A different set is PUT; no pair at all is
+ * left to the create path (false).
+ */
+async function adoptPair(ctx: Context, workspaceId: string, sa: string, permissions: WorkspacePermissionValue[]): Promise<boolean> {
+  let current: string[];
+  try {
+    current = (await ctx.client.workspacePermissions.get(workspaceId, sa)).permissions;
+  } catch (e) {
+    if (isTalendError(e, 404)) return false;
+    throw e;
+  }
+  if (normalizeSet(current).join() !== permissions.join()) {
+    await converge(ctx, workspaceId, sa, permissions);
+    ctx.client.markPermissionsChanged(sa);
+  }
+  return true;
 }
 
 const CONVERGE_ATTEMPTS = 3;
