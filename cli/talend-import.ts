@@ -285,7 +285,7 @@ function settingsFrom(flags: ImportOptions["settings"], env: NodeJS.ProcessEnv) 
     const key = (e as Error).message.match(/talend:(region|endpoint|token)/)?.[1];
     if (!key) throw e;
     const fix = { region: "pass --region eu|us|us-west|ap|au (or TALEND_REGION), or --endpoint URL", endpoint: "pass --endpoint http(s)://host[:port] (or TALEND_ENDPOINT)", token: "pass --token <personal access token> (or export TALEND_TOKEN), the PAT alone" }[key as "region"];
-    throw new TalendError({ kind: "config", message: ((e as TalendError).message.split("\n")[0] ?? "").replace(/^pulumi-talend configuration: /, "").replace(`talend:${key}`, `--${key}`), hint: fix });
+    throw new TalendError({ kind: "config", message: ((e as TalendError).message.split("\n")[0] ?? "").replace(/^pulumi-talend configuration: /, ""), hint: fix });
   }
 }
 
@@ -332,7 +332,9 @@ export async function runImport(argv: string[], env: NodeJS.ProcessEnv, io: { ou
 export function errorLine(e: unknown): string {
   const [message, ...rest] = (e instanceof Error ? e.message : String(e)).split("\n");
   const fix = rest.find((l) => l.startsWith("Fix: "));
-  return redact(`talend-import: ${message}${fix ? ` — ${fix.slice(5)}` : ""}`);
+  // SDK and provider hints name stack-config keys (talend:endpoint); here those settings are flags.
+  const line = `talend-import: ${message}${fix ? ` — ${fix.slice(5)}` : ""}`.replace(/\btalend:(region|endpoint|token)\b/g, "--$1");
+  return redact(line);
 }
 
 if (require.main === module) {
