@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { type Permission, type ServiceAccount, TalendClient, TalendError, TokenCache, isTalendError, redact } from "../sdk";
 import { ServiceAccountInputsSchema } from "../provider/service-account-inputs";
 import { readSettings } from "../provider/settings";
@@ -21,28 +22,24 @@ TALEND_REGION / TALEND_ENDPOINT / TALEND_TOKEN. The PAT needs "Service Account -
 (TMC_SERVICE_ACCOUNT_MANAGEMENT) and "Users - Manage" (TMC_USER_MANAGEMENT).`;
 
 /** One grant as found in Talend, keyed by names wherever the names are unambiguous. */
-export interface FoundGrant {
-  environment: string;
-  workspace: string;
+export const FoundGrantSchema = z.object({
+  environment: z.string(),
+  workspace: z.string(),
   /** Set when the (environment, workspace) names do not identify the workspace alone. */
-  workspaceId?: string;
-  /** Why the grant is referenced by id, or skipped. */
-  note?: string;
-  permissions: string[];
-}
+  workspaceId: z.string().optional(),
+  /** Why the grant is referenced by id. */
+  note: z.string().optional(),
+  permissions: z.array(z.string()),
+});
+export type FoundGrant = z.infer<typeof FoundGrantSchema>;
 
-export interface FoundAccount {
-  id: string;
-  name: string;
-  permissions: string[];
-  grants: FoundGrant[];
-}
-
-export interface Inventory {
-  source: string;
-  filters: { names: string[]; environment?: string };
-  accounts: FoundAccount[];
-}
+export const InventorySchema = z.object({
+  source: z.string(),
+  filters: z.object({ names: z.array(z.string()), environment: z.string().optional() }),
+  accounts: z.array(z.object({ id: z.string(), name: z.string(), permissions: z.array(z.string()), grants: z.array(FoundGrantSchema) })),
+});
+export type Inventory = z.infer<typeof InventorySchema>;
+type FoundAccount = Inventory["accounts"][number];
 
 // --- names ------------------------------------------------------------------------------------------------
 
@@ -243,12 +240,13 @@ function foundGrant(g: Permission, at: { workspace: string; environment: string 
 
 // --- the command ------------------------------------------------------------------------------------------
 
-export interface ImportOptions {
-  settings: { region?: string; endpoint?: string; token?: string };
-  filters: Inventory["filters"];
-  out?: string;
-  force: boolean;
-}
+export const ImportOptionsSchema = z.object({
+  settings: z.object({ region: z.string().optional(), endpoint: z.string().optional(), token: z.string().optional() }),
+  filters: InventorySchema.shape.filters,
+  out: z.string().optional(),
+  force: z.boolean(),
+});
+export type ImportOptions = z.infer<typeof ImportOptionsSchema>;
 
 /** Flags, or a usage error (kind "config") naming the flag and the fix. */
 export function parseFlags(argv: string[]): ImportOptions | "help" {
@@ -291,8 +289,9 @@ function settingsFrom(flags: ImportOptions["settings"], env: NodeJS.ProcessEnv) 
 
 /** Files written next to index.ts when absent, so that the directory is a ready Pulumi project. */
 function projectFiles(dir: string): Record<string, string> {
-  const ours = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) // dist/cli → the package root;
-  const project = sanitize(basename(resolve(dir))) || "talend";
+  // dist/cli/ → the package root, whether run from a clone or from node_modules.
+  const ours = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8"));
+  const project = sanitize(basename(resolve(dir)));
   return {
     "Pulumi.yaml": `name: ${project}\nruntime: nodejs\nmain: index.ts\ndescription: Talend service accounts and grants, imported by talend-import\n`,
     "package.json": `${JSON.stringify({ name: project, private: true, dependencies: { "@pulumi/pulumi": ours.dependencies["@pulumi/pulumi"], "pulumi-talend": `^${ours.version}`, typescript: ours.devDependencies.typescript } }, null, 2)}\n`,
