@@ -225,7 +225,8 @@ export async function readTenant(client: TalendClient, filters: Inventory["filte
     id: a.id,
     name: a.name,
     permissions: a.permissions,
-    grants: (await grantsOf(a)).map((g: Permission) => foundGrant(g, place.get(g.workspaceId), sameNames)),
+    // The environment is checked again here: a grant must never land in another environment's program.
+    grants: (await grantsOf(a)).filter((g) => !env || place.get(g.workspaceId)?.environment === env.name).map((g: Permission) => foundGrant(g, place.get(g.workspaceId), sameNames)),
   }));
   const accounts = env ? found.filter((a) => a.grants.length) : found;
   if (!accounts.length) throw new TalendError({ kind: "not-found-lookup", message: `no matching service account holds permissions in environment ${str(filters.environment ?? "")}`, hint: "drop --environment to import accounts without grants there" });
