@@ -28,13 +28,12 @@ export function workspacePermissionHandler(ctx: () => Context): Handler {
       const { client } = c;
       const workspaceId = await resolveWorkspace(c, inputs);
       const sa = inputs.serviceAccountId;
-      if (inputs.adoptExisting) {
-        const adopted = await adoptPair(c, workspaceId, sa, inputs.permissions);
-        if (adopted) return { id: permissionId(workspaceId, sa), outs: { ...inputs, resolvedWorkspaceId: workspaceId, adopted: true } satisfies WorkspacePermissionOutputs };
-      }
       // An intent left by an apply that died after posting makes a 409 ours to take over (see journal.ts).
       const key = journalKey(c.settings.baseUrl, inputs.stateKey ?? "", workspaceId, sa);
       const prior = await readEntry("grants", key);
+      if (inputs.adoptExisting && (await adoptPair(c, workspaceId, sa, inputs.permissions))) {
+        return { id: permissionId(workspaceId, sa), outs: { ...inputs, resolvedWorkspaceId: workspaceId, adopted: !prior } satisfies WorkspacePermissionOutputs };
+      }
       await writeEntry("grants", key, { postedAt: prior?.postedAt ?? Date.now() });
       let adopted = false;
       try {
