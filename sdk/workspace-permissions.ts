@@ -42,6 +42,11 @@ export class WorkspacePermissionsApi {
     return this.client.request({ method: "DELETE", path: this.path(workspaceId, serviceAccountId) });
   }
 
+  /** Every grant matching the filter (GET /security/service-accounts/permissions); talend-import reads a tenant with it. */
+  async search(filter: { workspaceId?: string; environmentId?: string; serviceAccountId?: string } = {}): Promise<Permission[]> {
+    return this.client.request({ method: "GET", path: "/security/service-accounts/permissions", query: filter }, z.array(PermissionSchema));
+  }
+
   private path(workspaceId: string, serviceAccountId: string): string {
     return path`/security/workspaces/${workspaceId}/service-accounts/${serviceAccountId}/permissions`;
   }

@@ -75,3 +75,19 @@ test("a grant invalidates the account's cached tokens", async () => {
   await f.createVia(f.workspacePermission, { serviceAccountId: outs.clientId, workspace: "analytics", environment: "development", permissions: ["EXECUTE"] });
   assert.notEqual((await client.accessToken()).accessToken, before.accessToken);
 });
+
+test("adoption reads first: an equal set writes nothing, a different set is one PUT, no pair is one POST", async () => {
+  const { id: account } = await f.createVia(f.serviceAccount, { name: "wp-adopt" });
+  const writes = () => f.emulator.requests().filter((r) => r.method !== "GET" && r.path.startsWith("/security/workspaces/")).map((r) => r.method);
+  const adopt = (ws: string, permissions: string[]) => f.createVia(f.workspacePermission, { serviceAccountId: account, workspaceId: ws, permissions, adoptExisting: true });
+  const [equal, different, none] = [["ops", "development"], ["analytics", "development"], ["ops", "production"]].map(([n, e]) => workspaceId(f.emulator, n!, e!));
+  f.emulator.admin.setWorkspacePermission(equal!, account, ["VIEW", "EXECUTE"]);
+  f.emulator.admin.setWorkspacePermission(different!, account, ["VIEW"]);
+  for (const [ws, permissions, expected] of [[equal, ["EXECUTE", "VIEW"], []], [different, ["EXECUTE"], ["PUT"]], [none, ["EXECUTE"], ["POST"]]] as const) {
+    f.emulator.clearRequests();
+    const { outs } = await adopt(ws!, [...permissions]);
+    assert.deepEqual(writes(), expected, ws);
+    assert.deepEqual(livePerms(ws!, account)?.sort(), [...permissions].sort());
+    assert.equal(outs.adopted, expected.length === 0 || expected[0] === "PUT");
+  }
+});
