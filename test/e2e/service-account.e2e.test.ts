@@ -40,56 +40,64 @@ function withPat(pat: string) {
 
 const accounts = () => emulator.state().serviceAccounts;
 
-test("real CLI: up → preview (no changes) → in-place update → drift → refresh → repair → destroy; no secret leaks", { skip, timeout: 300_000 }, async () => {
-  // up creates the account and the grant.
-  await stack.up();
-  assert.equal(accounts().length, 1);
-  const sa = accounts()[0]!;
-  assert.deepEqual(sa.permissions, ["TMC_ENGINE_USE"]);
-  assert.equal(emulator.state().workspacePermissions.length, 1);
-  const outs = await stack.outputs();
-  assert.equal(outs.clientId, sa.id);
-  assert.equal(outs.clientSecret, "[secret]");
-  assert.equal((await stack.outputs(true)).clientSecret, sa.secret, "--show-secrets reveals the real secret");
+test("real CLI: up → preview (no changes) → in-place update → drift → refresh → repair → destroy; no secret leaks", { skip, timeout: 300_000 }, async (t) => {
+  let sa: ReturnType<typeof accounts>[number];
+  let outs: Record<string, any>;
+  await t.test("up creates the account and the grant; the secret is a secret output", async () => {
+    await stack.up();
+    assert.equal(accounts().length, 1);
+    sa = accounts()[0]!;
+    assert.deepEqual(sa.permissions, ["TMC_ENGINE_USE"]);
+    assert.equal(emulator.state().workspacePermissions.length, 1);
+    outs = await stack.outputs();
+    assert.equal(outs.clientId, sa.id);
+    assert.equal(outs.clientSecret, "[secret]");
+    assert.equal((await stack.outputs(true)).clientSecret, sa.secret, "--show-secrets reveals the real secret");
+  });
 
-  // preview of an unchanged program: no changes.
-  let preview = await stack.preview();
-  assert.deepEqual(Object.keys(preview.changeSummary), ["same"], JSON.stringify(preview.changeSummary));
+  await t.test("preview of an unchanged program: no changes", async () => {
+    const preview = await stack.preview();
+    assert.deepEqual(Object.keys(preview.changeSummary), ["same"], JSON.stringify(preview.changeSummary));
+  });
 
-  // A permission change is an in-place update of the account only; the diff names only `permissions`.
-  await stack.run(["config", "set", "perms", "TMC_ENGINE_USE,AUDIT_LOGS_VIEW"]);
-  preview = await stack.preview();
-  assert.deepEqual(preview.changeSummary, { same: 3, update: 1 }, "only the account changes; its intent and the grant stay");
-  assert.match(preview.steps.find((s) => s.op === "update")!.urn, /talend:ServiceAccount::ci$/);
-  assert.deepEqual((await stack.previewDiff()).changed, ["permissions"], "the diff shows only permissions");
-  const writesBefore = emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length;
-  await stack.up();
-  assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
-  assert.equal(accounts()[0]!.id, sa.id, "updated in place, same account");
-  assert.equal(emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length, writesBefore + 1, "one PUT");
+  await t.test("a permission change is an in-place update of the account only, shown as such", async () => {
+    await stack.run(["config", "set", "perms", "TMC_ENGINE_USE,AUDIT_LOGS_VIEW"]);
+    const preview = await stack.preview();
+    assert.deepEqual(preview.changeSummary, { same: 3, update: 1 }, "only the account changes; its intent and the grant stay");
+    assert.match(preview.steps.find((s) => s.op === "update")!.urn, /talend:ServiceAccount::ci$/);
+    assert.deepEqual((await stack.previewDiff()).changed, ["permissions"], "the diff shows only permissions");
+    const writesBefore = emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length;
+    await stack.up();
+    assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
+    assert.equal(accounts()[0]!.id, sa.id, "updated in place, same account");
+    assert.equal(emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length, writesBefore + 1, "one PUT");
+  });
 
-  // A change behind the program's back: refresh shows it, up repairs it.
-  emulator.admin.updateServiceAccount(sa.id, { permissions: ["TMC_OPERATOR"] });
-  emulator.admin.setWorkspacePermission(outs.workspaceId, sa.id, ["VIEW"]);
-  const refresh = await stack.refresh();
-  const refreshed = refresh.stdout.slice(refresh.stdout.indexOf("Refreshing"));
-  assert.match(refreshed, /~ pulumi-nodejs:dynamic\/talend:ServiceAccount: \(update\)[^]*~ \[0\]: "AUDIT_LOGS_VIEW" => "TMC_OPERATOR"/);
-  assert.match(refreshed, /~ pulumi-nodejs:dynamic\/talend:WorkspacePermission: \(update\)[^]*~ \[0\]: "EXECUTE" => "VIEW"/);
-  preview = await stack.preview();
-  assert.equal(preview.changeSummary.update, 2, "up will repair both");
-  await stack.up();
-  assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
-  assert.deepEqual(emulator.state().workspacePermissions[0]!.permissions, ["EXECUTE"]);
+  await t.test("a change behind the program's back: refresh shows it, up repairs it", async () => {
+    emulator.admin.updateServiceAccount(sa.id, { permissions: ["TMC_OPERATOR"] });
+    emulator.admin.setWorkspacePermission(outs.workspaceId, sa.id, ["VIEW"]);
+    const refresh = await stack.refresh();
+    const refreshed = refresh.stdout.slice(refresh.stdout.indexOf("Refreshing"));
+    assert.match(refreshed, /~ pulumi-nodejs:dynamic\/talend:ServiceAccount: \(update\)[^]*~ \[0\]: "AUDIT_LOGS_VIEW" => "TMC_OPERATOR"/);
+    assert.match(refreshed, /~ pulumi-nodejs:dynamic\/talend:WorkspacePermission: \(update\)[^]*~ \[0\]: "EXECUTE" => "VIEW"/);
+    const preview = await stack.preview();
+    assert.equal(preview.changeSummary.update, 2, "up will repair both");
+    await stack.up();
+    assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
+    assert.deepEqual(emulator.state().workspacePermissions[0]!.permissions, ["EXECUTE"]);
+  });
 
-  // destroy leaves the emulator empty.
-  await stack.destroy();
-  assert.equal(accounts().length, 0);
-  assert.equal(emulator.state().workspacePermissions.length, 0);
-  assert.equal((await stack.exportState()).deployment.resources?.filter((r: { type: string }) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:pulumi-nodejs").length ?? 0, 0);
+  await t.test("destroy leaves the emulator and the stack empty", async () => {
+    await stack.destroy();
+    assert.equal(accounts().length, 0);
+    assert.equal(emulator.state().workspacePermissions.length, 0);
+    assert.equal((await stack.exportState()).deployment.resources?.filter((r: { type: string }) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:pulumi-nodejs").length ?? 0, 0);
+  });
 
-  // No plaintext PAT or client secret anywhere in state files or CLI output.
-  const haystack = stack.stateText() + stack.transcript.filter((t) => !t.includes('"clientSecret": "' + sa.secret)).join("\n");
-  assert.ok(!haystack.includes(PAT), "PAT leaked");
-  assert.ok(!haystack.includes(sa.secret), "client secret leaked");
-  assert.ok(stack.stateText().includes("ciphertext"), "secrets are stored encrypted");
+  await t.test("no plaintext PAT or client secret anywhere in state files or CLI output", async () => {
+    const haystack = stack.stateText() + stack.transcript.filter((x) => !x.includes('"clientSecret": "' + sa.secret)).join("\n");
+    assert.ok(!haystack.includes(PAT), "PAT leaked");
+    assert.ok(!haystack.includes(sa.secret), "client secret leaked");
+    assert.ok(stack.stateText().includes("ciphertext"), "secrets are stored encrypted");
+  });
 });

@@ -51,7 +51,8 @@ test("success: one POST, run as the service account with a token minted after it
   assert.equal(outs.status, "execution_successful");
   assert.equal(outs.executionId, id);
   assert.equal(outs.runAs, `service-account:${runner.clientId}`);
-  assert.ok(outs.durationSeconds! >= 0);
+  assert.equal(outs.durationSeconds, Math.round((Date.parse(outs.finishTimestamp!) - Date.parse(outs.startTimestamp!)) / 100) / 10, "duration from Talend's timestamps");
+  assert.ok(outs.durationSeconds! >= 4, "the seeded run lasts 5 s of Talend time from its trigger, 1 s of it dispatching");
   assert.equal(startPosts(), posts + 1);
   const post = f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/processing/executions").at(-1)!;
   assert.equal(post.principal.id, runner.clientId);
