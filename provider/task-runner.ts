@@ -3,6 +3,7 @@ import type { WorkspacePermissionValue } from "../sdk";
 import { getPermissionCatalog } from "./lookups";
 import { ServiceAccount } from "./service-account";
 import { TaskExecution, type TaskExecutionArgs } from "./task-execution";
+import { MODULE } from "./types";
 import { WorkspacePermission } from "./workspace-permission";
 
 export interface TaskRunnerWorkspace {
@@ -42,7 +43,9 @@ export class TaskRunner extends pulumi.ComponentResource {
   readonly clientSecret: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: TaskRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("talend:index:TaskRunner", name, {}, opts);
+    // One type-token scheme for every pulumi-talend type (dynamic resources cannot choose theirs); 0.1.0 used
+    // talend:index:TaskRunner, which the alias maps (and with it the URNs of the children).
+    super(`pulumi-nodejs:dynamic/${MODULE}:TaskRunner`, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "talend:index:TaskRunner" }] });
     const edit = getPermissionCatalog().then((c) => {
       if (!c.tasksAndPlansEdit) throw new Error(`TaskRunner ${name}: cannot find the ID of "Tasks and Plans - Edit": ${c.tasksAndPlansEditReason}`);
       return c.tasksAndPlansEdit;

@@ -70,9 +70,9 @@ test("examples/ci-preview: a pull-request preview shows the changes and changes 
     "pulumi-nodejs:dynamic/talend:ServiceAccountIntent",
     "pulumi-nodejs:dynamic/talend:TaskExecution",
     "pulumi-nodejs:dynamic/talend:TaskExecutionIntent",
+    "pulumi-nodejs:dynamic/talend:TaskRunner",
     "pulumi-nodejs:dynamic/talend:WorkspacePermission",
     "pulumi:pulumi:Stack",
-    "talend:index:TaskRunner",
   ], "the preview shows exactly what up will create: the runner, its account, grant and run, and their intents");
 });
 
