@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type CreatedServiceAccount, type ServiceAccount, TalendError, closestIds, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
+import { nameChecked } from "./name-checks";
 import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Handler } from "./dynamic";
 import { SERVICE_ACCOUNT_REPLACES, type ServiceAccountInputs, ServiceAccountInputsSchema, type ServiceAccountOutputs, accountNameOf } from "./service-account-inputs";
@@ -20,7 +21,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
       const keep = olds?.suffix && olds.rotateSecret === inputs.rotateSecret && !containsUnknown(inputs.rotateSecret);
       if (inputs.uniqueSuffix) inputs.suffix = keep ? olds.suffix : randomBytes(3).toString("hex");
       else delete inputs.suffix;
-      return { inputs };
+      return nameChecked(ctx, { inputs }, "ServiceAccount");
     },
 
     async diff(_id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {

@@ -1,6 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { closestIds } from "../sdk";
-import { programContext } from "./program-context";
 import type { ServiceAccountInputs } from "./service-account-inputs";
 import { shim } from "./shim";
 import { type ArgsOf, MODULE, stateKey } from "./types";
@@ -46,21 +44,5 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
     super(shim("ServiceAccount"), name, { ...outputs, ...args, stateKey: stateKey(name) }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
     this.clientId = this.id;
-    if (pulumi.runtime.isDryRun()) warnAboutUnknownPermissions(this, args.permissions);
   }
-}
-
-/** In preview, unknown permission IDs are a warning (with the closest catalogue IDs); at apply they are an error. */
-function warnAboutUnknownPermissions(resource: pulumi.Resource, permissions: ServiceAccountArgs["permissions"]): void {
-  if (!permissions) return;
-  pulumi.output(permissions).apply(async (ids) => {
-    try {
-      const catalog = await programContext().permissionCatalog();
-      for (const id of ids.filter((p) => !catalog.ids.includes(p))) {
-        pulumi.log.warn(`permission "${id}" is not in this tenant's catalogue (did you mean ${closestIds(id, catalog.ids).join(" or ")}?); the update will fail`, resource);
-      }
-    } catch {
-      // Preview must not fail because the catalogue could not be read; apply validates again.
-    }
-  });
 }

@@ -1,5 +1,6 @@
 import { type Execution, type TalendClient, TalendError, isFinished, isSuccessful, isTalendError, mayHaveTakenEffect, redact, registerSecret } from "../sdk";
 import type { Handler } from "./dynamic";
+import { nameChecked } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
 import { type JournalEntry, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Context } from "./settings";
@@ -18,7 +19,7 @@ const START_ATTEMPTS = 3;
 export function taskExecutionHandler(ctx: () => Context): Handler {
   return {
     async check(_olds, news) {
-      return checkInputs(TaskExecutionInputsSchema, news, "TaskExecution");
+      return nameChecked(ctx, checkInputs(TaskExecutionInputsSchema, news, "TaskExecution"), "TaskExecution");
     },
 
     async diff(_id, olds: TaskExecutionOutputs, news: TaskExecutionInputs) {

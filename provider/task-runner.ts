@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkspacePermissionValue } from "../sdk";
-import { getPermissionCatalog } from "./lookups";
+import { TASKS_AND_PLANS_EDIT, type WorkspacePermissionValue, tasksAndPlansEditFix } from "../sdk";
+import { getPermissionCatalogOutput } from "./lookups";
+import { resourceError } from "./program-context";
 import { ServiceAccount } from "./service-account";
 import { TaskExecution, type TaskExecutionArgs } from "./task-execution";
 import { WorkspacePermission } from "./workspace-permission";
@@ -43,9 +44,10 @@ export class TaskRunner extends pulumi.ComponentResource {
 
   constructor(name: string, args: TaskRunnerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("talend:index:TaskRunner", name, {}, opts);
-    const edit = getPermissionCatalog().then((c) => {
-      if (!c.tasksAndPlansEdit) throw new Error(`TaskRunner ${name}: cannot find the ID of "Tasks and Plans - Edit": ${c.tasksAndPlansEditReason}`);
-      return c.tasksAndPlansEdit;
+    // "Tasks and Plans - Edit" has no published ID: the tenant's catalogue (or talend:tasksAndPlansEditPermission) decides.
+    const edit = getPermissionCatalogOutput().apply((c) => {
+      if (c.tasksAndPlansEdit) return c.tasksAndPlansEdit;
+      throw resourceError(`TaskRunner "${name}": cannot tell which permission ID is "${TASKS_AND_PLANS_EDIT}": ${c.tasksAndPlansEditReason}. Fix: ${tasksAndPlansEditFix(c.undocumented)}`, this);
     });
     const permissions = pulumi.all([edit, args.extraPermissions ?? []]).apply(([e, extra]) => [args.operator ? "TMC_OPERATOR" : "TMC_ENGINE_USE", e, ...extra]);
     this.serviceAccount = new ServiceAccount(name, { name: args.name, permissions, rotateSecret: args.rotateSecret, uniqueSuffix: args.uniqueSuffix }, { parent: this });

@@ -1,5 +1,6 @@
 import { TalendError, type WorkspacePermissionValue, ignoreNotFound, isTalendError, mayHaveTakenEffect } from "../sdk";
 import type { Handler } from "./dynamic";
+import { nameChecked } from "./name-checks";
 import { journalKey, readEntry, removeEntry, writeEntry } from "./journal";
 import type { Context } from "./settings";
 import { changedKeys, checkInputs, normalizeSet } from "./validation";
@@ -13,7 +14,7 @@ import { WORKSPACE_PERMISSION_REPLACES, type WorkspacePermissionInputs, Workspac
 export function workspacePermissionHandler(ctx: () => Context): Handler {
   return {
     async check(_olds, news) {
-      return checkInputs(WorkspacePermissionInputsSchema, news, "WorkspacePermission");
+      return nameChecked(ctx, checkInputs(WorkspacePermissionInputsSchema, news, "WorkspacePermission"), "WorkspacePermission");
     },
 
     async diff(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {
