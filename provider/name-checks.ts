@@ -101,7 +101,7 @@ export async function checkPermissionIds(reads: NameReads, ids: readonly string[
   const unknown = ids.filter((id) => !catalog.ids.includes(id));
   if (!unknown.length) return undefined;
   const each = unknown.map((id) => `"${id}"${didYouMean(id, catalog.ids).replace(/^; /, " (").replace(/\?$/, "?)")}`);
-  return { property: "permissions", reason: `${label}.permissions: not in this tenant's permission catalogue: ${each.join(", ")}` };
+  return { property: "permissions", reason: `${label}.permissions: ${each.join(", ")} not in this tenant's permission catalogue (getPermissionCatalog() lists them all)` };
 }
 
 export function isFailure(v: unknown): v is NameFailure {
@@ -161,6 +161,6 @@ export async function nameChecked<R extends { inputs?: any; failures?: NameFailu
     if (reported.has(e as object)) return result;
     if (e && typeof e === "object") reported.add(e);
     const message = e instanceof TalendError ? e.message.replace(/\nFix: /, ". Fix: ") : String((e as Error)?.message ?? e);
-    return { ...result, inputs: undefined, failures: [{ property: "", reason: `${kind}: could not check names against Talend: ${message}` }] };
+    return { ...result, inputs: undefined, failures: [{ property: "", reason: `${kind}.inputs: could not check names against Talend: ${message}` }] };
   }
 }

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TASKS_AND_PLANS_EDIT, type WorkspacePermissionValue, tasksAndPlansEditFix } from "../sdk";
+import { type PermissionCatalog, TASKS_AND_PLANS_EDIT, type WorkspacePermissionValue, tasksAndPlansEditFix } from "../sdk";
 import { getPermissionCatalogOutput } from "./lookups";
 import { resourceError } from "./program-context";
 import { ServiceAccount } from "./service-account";
@@ -47,7 +47,7 @@ export class TaskRunner extends pulumi.ComponentResource {
     // "Tasks and Plans - Edit" has no published ID: the tenant's catalogue (or talend:tasksAndPlansEditPermission) decides.
     const edit = getPermissionCatalogOutput().apply((c) => {
       if (c.tasksAndPlansEdit) return c.tasksAndPlansEdit;
-      throw resourceError(`TaskRunner "${name}": cannot tell which permission ID is "${TASKS_AND_PLANS_EDIT}": ${c.tasksAndPlansEditReason}. Fix: ${tasksAndPlansEditFix(c.undocumented)}`, this);
+      throw resourceError(tasksAndPlansEditProblem(c, name), this);
     });
     const permissions = pulumi.all([edit, args.extraPermissions ?? []]).apply(([e, extra]) => [args.operator ? "TMC_OPERATOR" : "TMC_ENGINE_USE", e, ...extra]);
     this.serviceAccount = new ServiceAccount(name, { name: args.name, permissions, rotateSecret: args.rotateSecret, uniqueSuffix: args.uniqueSuffix }, { parent: this });
@@ -69,6 +69,11 @@ export class TaskRunner extends pulumi.ComponentResource {
   run(name: string, args: Omit<TaskExecutionArgs, "clientId" | "clientSecret">, opts?: pulumi.CustomResourceOptions): TaskExecution {
     return new TaskExecution(name, { ...args, clientId: this.clientId, clientSecret: this.clientSecret }, { parent: this, ...opts, dependsOn: [...this.grants, ...toArray(opts?.dependsOn)] });
   }
+}
+
+/** Why a TaskRunner cannot get "Tasks and Plans - Edit" from this catalogue: the candidates and how to set the ID. */
+export function tasksAndPlansEditProblem(c: PermissionCatalog, runner: string): string {
+  return `TaskRunner "${runner}": cannot tell which permission ID is "${TASKS_AND_PLANS_EDIT}": ${c.tasksAndPlansEditReason}. Fix: ${tasksAndPlansEditFix(c.undocumented)}`;
 }
 
 function toArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {
