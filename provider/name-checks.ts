@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { type Environment, type PermissionCatalog, type TalendClient, TalendError, type TaskExtract, type Workspace, closestNames } from "../sdk";
 import type { Context } from "./settings";
 import { containsUnknown } from "./validation";
@@ -144,7 +145,7 @@ const reported = new WeakSet<object>();
  * Talend's message and fix, and lets the others through: create/update meets the same error anyway.
  * Settings that cannot be read (no token) are left to create, which names the setting.
  */
-export async function nameChecked<R extends { inputs?: any; failures?: NameFailure[] }>(ctx: () => Context, result: R, kind: string): Promise<R> {
+export async function nameChecked(ctx: () => Context, result: pulumi.dynamic.CheckResult, kind: string): Promise<pulumi.dynamic.CheckResult> {
   if (result.failures?.length || !result.inputs) return result;
   let c: Context;
   try {
