@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, PermissionCatalog, TaskExtract, Workspace } from "../sdk";
-import { checkEnvironment, checkTask, checkWorkspace } from "./name-checks";
+import { type NameFailure, checkEnvironment, checkTask, checkWorkspace, isFailure } from "./name-checks";
 import { programContext } from "./program-context";
 
 // Lookups for programs, configured like the resources (talend:* config, then TALEND_* variables). Each finds
@@ -30,18 +30,26 @@ export type TaskResult = TaskExtract & { workspaceId: string; environmentId: str
 
 const key = (...parts: string[]) => JSON.stringify(parts);
 
+/**
+ * An environment that does not exist is one mistake however many lookups name it (typically one config value
+ * used by several): its message does not name the lookup, so all of them share one error, printed once.
+ */
+function sameForEveryLookup<T>(r: T | NameFailure): T | NameFailure {
+  return isFailure(r) && r.property === "environment" ? { ...r, reason: r.reason.replace(/^[^:]+: /, "pulumi-talend: ") } : r;
+}
+
 /** The environment with exactly this name. */
 export function getEnvironment(args: GetEnvironmentArgs): Promise<Environment> {
-  return safely(() => programContext().lookup(key("environment", args.name), (reads) => checkEnvironment(reads, args.name, "talend.getEnvironment", "name")));
+  return safely(() => programContext().lookup(key("environment", args.name), async (reads) => sameForEveryLookup(await checkEnvironment(reads, args.name, "talend.getEnvironment"))));
 }
 
 /** The workspace with exactly this name in the named environment. */
 export function getWorkspace(args: GetWorkspaceArgs): Promise<WorkspaceResult> {
   return safely(() =>
     programContext().lookup(key("workspace", args.name, args.environment), async (reads) => {
-      const ws = await checkWorkspace(reads, args.name, args.environment, "talend.getWorkspace");
+      const ws = sameForEveryLookup(await checkWorkspace(reads, args.name, args.environment, "talend.getWorkspace"));
       // checkWorkspace names the input "workspace"; here it is called "name".
-      return "reason" in ws ? { ...ws, reason: ws.reason.replace("getWorkspace.workspace:", "getWorkspace.name:") } : ws;
+      return isFailure(ws) ? { ...ws, reason: ws.reason.replace("getWorkspace.workspace:", "getWorkspace.name:") } : ws;
     }),
   );
 }
@@ -50,8 +58,8 @@ export function getWorkspace(args: GetWorkspaceArgs): Promise<WorkspaceResult> {
 export function getTask(args: GetTaskArgs): Promise<TaskResult> {
   return safely(() =>
     programContext().lookup(key("task", args.name, args.workspace, args.environment), async (reads) => {
-      const found = await checkTask(reads, args.name, args.workspace, args.environment, "talend.getTask", "name");
-      return "reason" in found ? found : { ...found.task, workspaceId: found.workspace.id, environmentId: found.workspace.environment.id };
+      const found = sameForEveryLookup(await checkTask(reads, args.name, args.workspace, args.environment, "talend.getTask", "name"));
+      return isFailure(found) ? found : { ...found.task, workspaceId: found.workspace.id, environmentId: found.workspace.environment.id };
     }),
   );
 }

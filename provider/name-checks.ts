@@ -101,8 +101,9 @@ export async function checkPermissionIds(reads: NameReads, ids: readonly string[
   const catalog = await reads.catalog();
   const unknown = ids.filter((id) => !catalog.ids.includes(id));
   if (!unknown.length) return undefined;
-  const each = unknown.map((id) => `"${id}"${didYouMean(id, catalog.ids).replace(/^; /, " (").replace(/\?$/, "?)")}`);
-  return { property: "permissions", reason: `${label}.permissions: ${each.join(", ")} not in this tenant's permission catalogue (getPermissionCatalog() lists them all)` };
+  const listed = unknown.map((id) => `"${id}"`).join(", ");
+  const hints = unknown.map((id) => (unknown.length > 1 ? didYouMean(id, catalog.ids).replace(/^; /, `; instead of "${id}", `) : didYouMean(id, catalog.ids))).join("");
+  return { property: "permissions", reason: `${label}.permissions: ${listed} not in this tenant's permission catalogue${hints} (getPermissionCatalog() lists them all)` };
 }
 
 export function isFailure(v: unknown): v is NameFailure {

@@ -45,7 +45,7 @@ test("a miss is a pulumi.RunError without a stack, naming the argument, the clos
   const e1 = await getWorkspace({ name: "ops", environment: "developmnt" }).catch((e) => e);
   assert.ok(pulumi.RunError.isInstance(e1), "RunError: the CLI prints its message only");
   assert.equal(e1.stack, undefined, "no stack, whichever of Pulumi's handlers prints it");
-  assert.equal(e1.message, 'talend.getWorkspace.environment: no environment named "developmnt"; did you mean "development"? (environments visible to this token: development, production)');
+  assert.equal(e1.message, 'pulumi-talend: no environment named "developmnt"; did you mean "development"? (environments visible to this token: development, production)');
   const e2 = await getTask({ name: "seed-databse", workspace: "ops", environment: "development" }).catch((e) => e);
   assert.match(e2.message, /^talend\.getTask\.name: no task named "seed-databse" in workspace "ops" of environment "development" \[[0-9a-f]+\]; did you mean "seed-database"\?/);
   const e3 = await getEnvironment({ name: "staging" }).catch((e) => e);
@@ -55,6 +55,8 @@ test("a miss is a pulumi.RunError without a stack, naming the argument, the clos
 test("one mistake is one error object, so Pulumi (which reports each object once) prints it once", async () => {
   const [a, b] = await Promise.all([getWorkspace({ name: "opz", environment: "production" }).catch((e) => e), getWorkspace({ name: "opz", environment: "production" }).catch((e) => e)]);
   assert.equal(a, b, "identical lookups share their failure");
+  const [w, t] = await Promise.all([getWorkspace({ name: "ops", environment: "prod" }).catch((e) => e), getTask({ name: "seed-database", workspace: "ops", environment: "prod" }).catch((e) => e)]);
+  assert.equal(w, t, "one mistyped environment used by two lookups is one error");
   process.env.TALEND_TOKEN = "expired-pat";
   try {
     const [x, y] = await Promise.all([getPermissionCatalog().catch((e) => e), getEnvironment({ name: "production" }).catch((e) => e)]);

@@ -41,7 +41,7 @@ test("workspace/environment pairs: a workspace that exists only in another envir
 
 test("permission IDs missing from the catalogue fail with the closest IDs", async () => {
   const r = await checkPermissionIds(reads(), ["TMC_ENGINE_USE", "TMC_ENGIN_USE"], "ServiceAccount");
-  assert.equal(r?.reason, 'ServiceAccount.permissions: "TMC_ENGIN_USE" (did you mean "TMC_ENGINE_USE"?) not in this tenant\'s permission catalogue (getPermissionCatalog() lists them all)');
+  assert.equal(r?.reason, 'ServiceAccount.permissions: "TMC_ENGIN_USE" not in this tenant\'s permission catalogue; did you mean "TMC_ENGINE_USE"? (getPermissionCatalog() lists them all)');
   assert.equal(await checkPermissionIds(reads(), ["TMC_ENGINE_USE"], "ServiceAccount"), undefined);
 });
 
