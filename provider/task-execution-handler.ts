@@ -110,7 +110,7 @@ async function resolveTask(ctx: Context, inputs: TaskExecutionInputs): Promise<R
     return { id: task.id, workspace: { id: task.workspace?.id ?? "", name: task.workspace?.name }, label: `"${task.name}" (${task.id})` };
   }
   const ws = await ctx.client.workspaces.getByName(inputs.workspace as string, inputs.environment as string);
-  const task = await ctx.client.tasks.findByName(inputs.task as string, ws.id);
+  const task = await ctx.client.tasks.findByName(inputs.task as string, ws);
   return { id: task.executable, workspace: { id: ws.id, name: ws.name }, label: `"${task.name}" (${task.executable}) in ${ws.name}/${ws.environment.name}` };
 }
 

@@ -79,3 +79,12 @@ test("nameChecked: valid inputs pass through; a name miss becomes a failure on i
   assert.match(failed[0]!.failures![0]!.reason, /^TaskExecution\.inputs: could not check names against Talend: .*401.*\. Fix: the token is missing, expired or revoked/);
   await bad.client.close();
 });
+
+test("at apply time (up --skip-preview), the SDK's miss also names the workspace by name and suggests the closest task", async () => {
+  const ws = await ctx.client.workspaces.getByName("ops", "production");
+  await assert.rejects(ctx.client.tasks.findByName("seed-databse", ws), (e: Error) => {
+    assert.match(e.message, /no task named "seed-databse" in workspace "ops" of environment "production" \[[0-9a-f]{24}\] found\nFix: did you mean "seed-database"\? names visible/);
+    return true;
+  });
+  await assert.rejects(ctx.client.environments.getByName("developmnt"), /Fix: did you mean "development"\?/);
+});
