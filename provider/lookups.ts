@@ -34,9 +34,8 @@ const key = (...parts: string[]) => JSON.stringify(parts);
  * An environment that does not exist is one mistake however many lookups name it (typically one config value
  * used by several): its message does not name the lookup, so all of them share one error, printed once.
  */
-function sameForEveryLookup<T>(r: T | NameFailure): T | NameFailure {
-  return isFailure(r) && r.property === "environment" ? { ...r, reason: r.reason.replace(/^[^:]+: /, "pulumi-talend: ") } : r;
-}
+const sameForEveryLookup = <T>(r: T | NameFailure): T | NameFailure =>
+  isFailure(r) && r.property === "environment" ? { ...r, reason: r.reason.replace(/^[^:]+: /, "pulumi-talend: ") } : r;
 
 /** The environment with exactly this name. */
 export function getEnvironment(args: GetEnvironmentArgs): Promise<Environment> {
@@ -90,10 +89,10 @@ export function getPermissionCatalogOutput(): pulumi.Output<PermissionCatalog> {
 }
 
 /** Settings errors (no token, bad region) arrive as a rejected promise, like every other lookup failure. */
-function safely<T>(run: () => Promise<T>): Promise<T> {
+const safely = <T>(run: () => Promise<T>): Promise<T> => {
   try {
     return run();
   } catch (e) {
     return Promise.reject(e);
   }
-}
+};
