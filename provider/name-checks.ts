@@ -110,26 +110,32 @@ export function isFailure(v: unknown): v is NameFailure {
   return !!v && typeof v === "object" && "reason" in v && "property" in v;
 }
 
-/** Every name check that applies to one resource's inputs; unknown (preview) values are skipped. */
-export async function checkNames(reads: NameReads, kind: string, inputs: Record<string, unknown>): Promise<NameFailure[]> {
+/**
+ * Every name check that applies to one resource's inputs. Unknown (preview) values are skipped, and so are
+ * names unchanged since the last apply (`olds`): they were valid then, a no-op preview stays free of reads,
+ * and a task renamed in TMC after it ran does not block every later update of the stack.
+ */
+export async function checkNames(reads: NameReads, kind: string, inputs: Record<string, unknown>, olds?: Record<string, unknown>): Promise<NameFailure[]> {
   const known = (k: string): string | undefined => (typeof inputs[k] === "string" && !containsUnknown(inputs[k]) ? (inputs[k] as string) : undefined);
+  const changed = (...keys: string[]) => !olds || keys.some((k) => olds[k] !== inputs[k]);
   const failures: Array<NameFailure | undefined> = [];
   const task = known("task");
   const workspace = known("workspace");
   const environment = known("environment");
   if (kind === "TaskExecution" && task && workspace && environment) {
-    const t = await checkTask(reads, task, workspace, environment, kind);
+    const t = changed("task", "workspace", "environment") ? await checkTask(reads, task, workspace, environment, kind) : undefined;
     if (isFailure(t)) failures.push(t);
   } else if (workspace && environment) {
-    const ws = await checkWorkspace(reads, workspace, environment, kind);
+    const ws = changed("workspace", "environment") ? await checkWorkspace(reads, workspace, environment, kind) : undefined;
     if (isFailure(ws)) failures.push(ws);
-  } else if (environment) {
+  } else if (environment && changed("environment")) {
     const env = await checkEnvironment(reads, environment, kind);
     if (isFailure(env)) failures.push(env);
   }
   const permissions = inputs.permissions;
   if (kind === "ServiceAccount" && Array.isArray(permissions)) {
-    const ids = permissions.filter((p): p is string => typeof p === "string" && !containsUnknown(p));
+    const before = Array.isArray(olds?.permissions) ? (olds.permissions as unknown[]) : [];
+    const ids = permissions.filter((p): p is string => typeof p === "string" && !containsUnknown(p) && !before.includes(p));
     if (ids.length) failures.push(await checkPermissionIds(reads, ids, kind));
   }
   return failures.filter((f): f is NameFailure => f !== undefined);
@@ -140,13 +146,13 @@ const readsOf = new WeakMap<Context, NameReads>();
 const reported = new WeakSet<object>();
 
 /**
- * A resource's `check` result with the name checks added: `return nameChecked(ctx, checkInputs(...), "Kind")`.
+ * A resource's `check` result with the name checks added: `return nameChecked(ctx, olds, checkInputs(...), "Kind")`.
  * Runs only when the inputs are otherwise valid. A name that does not exist is a failure on its property. A
  * read that fails for another reason (bad token, no connection) fails the first check that meets it, with
  * Talend's message and fix, and lets the others through: create/update meets the same error anyway.
  * Settings that cannot be read (no token) are left to create, which names the setting.
  */
-export async function nameChecked(ctx: () => Context, result: pulumi.dynamic.CheckResult, kind: string): Promise<pulumi.dynamic.CheckResult> {
+export async function nameChecked(ctx: () => Context, olds: Record<string, unknown> | undefined, result: pulumi.dynamic.CheckResult, kind: string): Promise<pulumi.dynamic.CheckResult> {
   if (result.failures?.length || !result.inputs) return result;
   let c: Context;
   try {
@@ -157,7 +163,7 @@ export async function nameChecked(ctx: () => Context, result: pulumi.dynamic.Che
   let reads = readsOf.get(c);
   if (!reads) readsOf.set(c, (reads = cachedReads(c.client, () => c.permissionCatalog())));
   try {
-    const failures = await checkNames(reads, kind, result.inputs);
+    const failures = await checkNames(reads, kind, result.inputs, olds && Object.keys(olds).length ? olds : undefined);
     return failures.length ? { ...result, inputs: undefined, failures } : result;
   } catch (e) {
     if (reported.has(e as object)) return result;

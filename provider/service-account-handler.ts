@@ -21,7 +21,7 @@ export function serviceAccountHandler(ctx: () => Context): Handler {
       const keep = olds?.suffix && olds.rotateSecret === inputs.rotateSecret && !containsUnknown(inputs.rotateSecret);
       if (inputs.uniqueSuffix) inputs.suffix = keep ? olds.suffix : randomBytes(3).toString("hex");
       else delete inputs.suffix;
-      return nameChecked(ctx, { inputs }, "ServiceAccount");
+      return nameChecked(ctx, olds, { inputs }, "ServiceAccount");
     },
 
     async diff(_id, olds: ServiceAccountOutputs, news: ServiceAccountInputs) {

@@ -19,7 +19,7 @@ const START_ATTEMPTS = 3;
 export function taskExecutionHandler(ctx: () => Context): Handler {
   return {
     async check(_olds, news) {
-      return nameChecked(ctx, checkInputs(TaskExecutionInputsSchema, news, "TaskExecution"), "TaskExecution");
+      return nameChecked(ctx, _olds, checkInputs(TaskExecutionInputsSchema, news, "TaskExecution"), "TaskExecution");
     },
 
     async diff(_id, olds: TaskExecutionOutputs, news: TaskExecutionInputs) {

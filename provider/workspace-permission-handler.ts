@@ -14,7 +14,7 @@ import { WORKSPACE_PERMISSION_REPLACES, type WorkspacePermissionInputs, Workspac
 export function workspacePermissionHandler(ctx: () => Context): Handler {
   return {
     async check(_olds, news) {
-      return nameChecked(ctx, checkInputs(WorkspacePermissionInputsSchema, news, "WorkspacePermission"), "WorkspacePermission");
+      return nameChecked(ctx, _olds, checkInputs(WorkspacePermissionInputsSchema, news, "WorkspacePermission"), "WorkspacePermission");
     },
 
     async diff(_id, olds: WorkspacePermissionOutputs, news: WorkspacePermissionInputs) {

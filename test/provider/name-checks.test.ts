@@ -63,17 +63,17 @@ test("unknown (preview) values are not checked; the checks cost one read of each
 
 test("nameChecked: valid inputs pass through; a name miss becomes a failure on its property; a bad token fails one check only", async () => {
   const inputs = { task: "seed-database", workspace: "ops", environment: "production", runKey: "k" };
-  assert.deepEqual(await nameChecked(() => ctx, { inputs }, "TaskExecution"), { inputs });
-  const miss = await nameChecked(() => ctx, { inputs: { ...inputs, workspace: "opz" } }, "TaskExecution");
+  assert.deepEqual(await nameChecked(() => ctx, undefined, { inputs }, "TaskExecution"), { inputs });
+  const miss = await nameChecked(() => ctx, undefined, { inputs: { ...inputs, workspace: "opz" } }, "TaskExecution");
   assert.equal(miss.failures?.[0]?.property, "workspace");
   assert.match(miss.failures?.[0]?.reason ?? "", /did you mean "ops"\?/);
   const invalid = { failures: [{ property: "task", reason: "TaskExecution.task: must not be empty" }] };
-  assert.equal(await nameChecked(() => ctx, invalid, "TaskExecution"), invalid, "invalid inputs are not looked up");
-  const unconfigured = await nameChecked(() => { throw new Error("talend:token is not set"); }, { inputs }, "TaskExecution");
+  assert.equal(await nameChecked(() => ctx, undefined, invalid, "TaskExecution"), invalid, "invalid inputs are not looked up");
+  const unconfigured = await nameChecked(() => { throw new Error("talend:token is not set"); }, undefined, { inputs }, "TaskExecution");
   assert.deepEqual(unconfigured, { inputs }, "settings errors are left to create, which names the setting");
 
   const bad = new Context({ baseUrl: emu.url, token: "expired-pat" });
-  const results = await Promise.all([1, 2, 3].map(() => nameChecked(() => bad, { inputs }, "TaskExecution")));
+  const results = await Promise.all([1, 2, 3].map(() => nameChecked(() => bad, undefined, { inputs }, "TaskExecution")));
   const failed = results.filter((r) => r.failures?.length);
   assert.equal(failed.length, 1, "the 401 is reported by one resource, not by each");
   assert.match(failed[0]!.failures![0]!.reason, /^TaskExecution\.inputs: could not check names against Talend: .*401.*\. Fix: the token is missing, expired or revoked/);
@@ -87,4 +87,15 @@ test("at apply time (up --skip-preview), the SDK's miss also names the workspace
     return true;
   });
   await assert.rejects(ctx.client.environments.getByName("developmnt"), /Fix: did you mean "development"\?/);
+});
+
+test("names unchanged since the last apply are not read again: a no-op preview costs nothing, a renamed task does not block the stack", async () => {
+  const r = reads();
+  const olds = { task: "renamed-in-tmc", workspace: "ops", environment: "production", permissions: ["TMC_GONE"] };
+  const before = sent();
+  assert.deepEqual(await checkNames(r, "TaskExecution", { ...olds }, olds), []);
+  assert.deepEqual(await checkNames(r, "ServiceAccount", { permissions: ["TMC_GONE"] }, olds), []);
+  assert.equal(sent(), before, "no request");
+  assert.equal((await checkNames(r, "TaskExecution", { ...olds, task: "seed-databse" }, olds))[0]?.property, "task", "a changed name is checked");
+  assert.match((await checkNames(r, "ServiceAccount", { permissions: ["TMC_GONE", "TMC_ENGIN_USE"] }, olds))[0]?.reason ?? "", /^ServiceAccount\.permissions: "TMC_ENGIN_USE" not/, "only the added ID");
 });
