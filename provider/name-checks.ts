@@ -142,8 +142,8 @@ export async function checkNames(reads: NameReads, kind: string, inputs: Record<
 }
 
 const readsOf = new WeakMap<Context, NameReads>();
-/** Errors already reported by one check of this process (a bad token fails every read; say it once). */
-const reported = new WeakSet<object>();
+/** Causes already reported by one check of this process (a bad token fails every read; say it once). */
+const reported = new Set<string>();
 
 /**
  * A resource's `check` result with the name checks added: `return nameChecked(ctx, olds, checkInputs(...), "Kind")`.
@@ -166,8 +166,10 @@ export async function nameChecked(ctx: () => Context, olds: Record<string, unkno
     const failures = await checkNames(reads, kind, result.inputs, olds && Object.keys(olds).length ? olds : undefined);
     return failures.length ? { ...result, inputs: undefined, failures } : result;
   } catch (e) {
-    if (reported.has(e as object)) return result;
-    if (e && typeof e === "object") reported.add(e);
+    // One cause, one report: a bad token fails every read, each with its own error object and request id.
+    const cause = e instanceof TalendError ? `${e.kind}:${e.status ?? ""}` : String(e);
+    if (reported.has(cause)) return result;
+    reported.add(cause);
     const message = e instanceof TalendError ? e.message.replace(/\nFix: /, ". Fix: ") : String((e as Error)?.message ?? e);
     return { ...result, inputs: undefined, failures: [{ property: "", reason: `${kind}.inputs: could not check names against Talend: ${message}` }] };
   }
