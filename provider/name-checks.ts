@@ -152,7 +152,7 @@ const reported = new Set<string>();
  * Talend's message and fix, and lets the others through: create/update meets the same error anyway.
  * Settings that cannot be read (no token) are left to create, which names the setting.
  */
-export async function nameChecked(ctx: () => Context, olds: Record<string, unknown> | undefined, result: pulumi.dynamic.CheckResult, kind: string): Promise<pulumi.dynamic.CheckResult> {
+export async function nameChecked<I>(ctx: () => Context, olds: unknown, result: pulumi.dynamic.CheckResult<I>, kind: string): Promise<pulumi.dynamic.CheckResult<I>> {
   if (result.failures?.length || !result.inputs) return result;
   let c: Context;
   try {
@@ -163,7 +163,8 @@ export async function nameChecked(ctx: () => Context, olds: Record<string, unkno
   let reads = readsOf.get(c);
   if (!reads) readsOf.set(c, (reads = cachedReads(c.client, () => c.permissionCatalog())));
   try {
-    const failures = await checkNames(reads, kind, result.inputs, olds && Object.keys(olds).length ? olds : undefined);
+    const before = olds && typeof olds === "object" && Object.keys(olds).length ? (olds as Record<string, unknown>) : undefined;
+    const failures = await checkNames(reads, kind, result.inputs as Record<string, unknown>, before);
     return failures.length ? { ...result, inputs: undefined, failures } : result;
   } catch (e) {
     // One cause, one report: a bad token fails every read, each with its own error object and request id.
