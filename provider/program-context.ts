@@ -122,9 +122,14 @@ export function programError(e: unknown): unknown {
   const fix = e.hint ? ` Fix: ${e.hint}.`.replace(/\.\.$/, ".") : "";
   if (e.kind === "config") return userError(`${e.message.split("\nFix: ")[0]}.${fix}`);
   if (e.kind === "http" && e.status === 401) return userError(`pulumi-talend: Talend rejected the token (401 Unauthorized).${fix}`);
-  if (e.kind === "connection" || e.kind === "timeout") return userError(`pulumi-talend: no answer from the Talend API (${e.kind}): ${e.message.split("\n")[0]}.${fix}`);
-  return userError(`pulumi-talend: ${e.message.split("\nFix: ")[0]}.${fix}`);
+  // Whichever call met it first, an unreachable API is one mistake (the endpoint or the network): one message.
+  if (e.kind === "connection" || e.kind === "timeout") return userError(`pulumi-talend: no answer from the Talend API (${e.kind}): ${oneLine(e).replace(/^Talend API \S+ \S+: /, "")}.${fix}`);
+  // Without the request id, the same failure of the same call from several lookups is one message, one error.
+  return userError(`pulumi-talend: ${oneLine(e)}.${fix}`);
 }
+
+/** The message without its Fix line and request id (ids differ from call to call; the mistake does not). */
+const oneLine = (e: TalendError): string => (e.message.split("\nFix: ")[0] ?? "").replace(/ \(requestId [^)]*\)/, "").replace(/\n/g, " ");
 
 // Why a rejection can be "handled asynchronously": Pulumi awaits a resource's inputs one property after the
 // other when it registers it, so a lookup passed as an input behind one that waits on another resource (e.g.

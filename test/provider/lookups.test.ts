@@ -101,3 +101,15 @@ test("a lookup inside a loop of 100 sends no more requests than the same lookup 
   // A later identical lookup in the same program run is answered from memory too.
   assert.equal(await requestsDuring(() => getWorkspace({ name: "ops", environment: "production" })), 0);
 });
+
+test("an unreachable API is one error, whichever lookups met it", async () => {
+  process.env.TALEND_ENDPOINT = "http://127.0.0.1:9";
+  try {
+    const [a, b] = await Promise.all([getPermissionCatalog().catch((e) => e), getWorkspace({ name: "ops", environment: "production" }).catch((e) => e)]);
+    assert.ok(pulumi.RunError.isInstance(a));
+    assert.equal(a, b);
+    assert.match(a.message, /^pulumi-talend: no answer from the Talend API \(connection\): [^\n]+$/);
+  } finally {
+    process.env.TALEND_ENDPOINT = emu.url;
+  }
+});
