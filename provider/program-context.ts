@@ -15,22 +15,27 @@ import { CONFIG_KEYS, Context, readSettings } from "./settings";
  * instance, so that Pulumi, which reports each error object once, prints it once.
  */
 export class ProgramContext {
-  readonly reads: NameReads;
-  private readonly lookups = new Map<string, { at: number; value: Promise<unknown> }>();
+  private reads: NameReads;
+  private readonly lookups = new Map<string, { at: number; value: Promise<unknown>; failed?: boolean }>();
 
-  constructor(readonly talend: Context) {
-    this.reads = cachedReads(talend.client, () => talend.permissionCatalog(), LOOKUP_TTL_MS);
+  constructor(
+    readonly talend: Context,
+    private readonly ttl = { success: LOOKUP_TTL_MS, failure: FAILURE_TTL_MS },
+  ) {
+    this.reads = cachedReads(talend.client, () => talend.permissionCatalog(), ttl.success);
   }
 
   /**
    * One lookup, memoized by `key` for this context: calls with the same arguments share one round of
-   * requests and one outcome. A failure is kept for FAILURE_TTL_MS only (long enough for one evaluation of
+   * requests and one outcome. A failure is kept for `ttl.failure` only (long enough for one evaluation of
    * the program to see one error, short enough that a long-lived process, e.g. the Automation API, asks again).
    */
   lookup<T>(key: string, run: (reads: NameReads) => Promise<T | NameFailure>): Promise<T> {
     const hit = this.lookups.get(key);
     const now = Date.now();
-    if (hit && now - hit.at <= LOOKUP_TTL_MS) return hit.value as Promise<T>;
+    if (hit && now - hit.at <= this.ttl.success) return hit.value as Promise<T>;
+    // Asking again after a failure: the lists it was decided on are stale too (the name may exist now).
+    if (hit?.failed) this.reads = cachedReads(this.talend.client, () => this.talend.permissionCatalog(), this.ttl.success);
     const value = run(this.reads).then(
       (r) => {
         if (isFailure(r)) throw userError(r.reason);
@@ -43,7 +48,7 @@ export class ProgramContext {
     this.lookups.set(key, { at: now, value });
     value.catch(() => {
       const entry = this.lookups.get(key);
-      if (entry?.value === value) entry.at = Date.now() - LOOKUP_TTL_MS + FAILURE_TTL_MS;
+      if (entry?.value === value) Object.assign(entry, { at: Date.now() - this.ttl.success + this.ttl.failure, failed: true });
     });
     return value;
   }

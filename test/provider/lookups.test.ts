@@ -3,7 +3,9 @@ import { after, before, beforeEach, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import { getEnvironment, getPermissionCatalog, getPermissionCatalogOutput, getTask, getTaskOutput, getWorkspace, getWorkspaceOutput } from "../../provider/lookups";
-import { resetProgramContext } from "../../provider/program-context";
+import { checkTask } from "../../provider/name-checks";
+import { ProgramContext, resetProgramContext } from "../../provider/program-context";
+import { Context } from "../../provider/settings";
 
 let emu: TalendEmulator;
 before(async () => {
@@ -112,4 +114,16 @@ test("an unreachable API is one error, whichever lookups met it", async () => {
   } finally {
     process.env.TALEND_ENDPOINT = emu.url;
   }
+});
+
+test("a failed lookup is remembered briefly (one report per run), then asked again", async () => {
+  const ctx = new ProgramContext(new Context({ baseUrl: emu.url, token: "emulator-admin-pat" }), { success: 60_000, failure: 300 });
+  const lookup = () => ctx.lookup(JSON.stringify(["task", "added-later"]), (reads) => checkTask(reads, "added-later", "ops", "production", "talend.getTask", "name"));
+  const first = await lookup().catch((e) => e);
+  assert.match(first.message, /no task named "added-later"/);
+  emu.admin.addTask({ name: "added-later", workspace: "ops", environment: "production" });
+  assert.equal(await lookup().catch((e) => e), first, "within the failure window: the same error, no new request");
+  await new Promise((r) => setTimeout(r, 350));
+  assert.equal((await lookup()).task.name, "added-later", "after it: asked again, found");
+  await ctx.talend.client.close();
 });
