@@ -3,7 +3,7 @@
 // and says exactly what is missing, with the fix. Human output by default, --json for CI. Exit code 0 when
 // every check passed, 1 when one failed, 2 on bad usage. Never prints a credential.
 import { parseArgs } from "node:util";
-import { type Finding, TalendClient, TalendError, type TalendErrorCode, TokenCache, buildCatalog, redact, runReadiness } from "../sdk";
+import { type Finding, TalendClient, TalendError, type TalendErrorCode, TokenCache, buildCatalog, redact, runReadiness, tasksAndPlansEditFix } from "../sdk";
 
 interface Check {
   name: string;
@@ -96,7 +96,9 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.en
       return { checks, ok: false };
     }
     const catalog = buildCatalog(catalogIds, o["tasks-and-plans-edit-permission"]);
-    add({ name: "tasks-and-plans-edit-id", ok: catalog.tasksAndPlansEdit ? true : "unknown", detail: catalog.tasksAndPlansEdit ? `"Tasks and Plans - Edit" is ${catalog.tasksAndPlansEdit} (${catalog.tasksAndPlansEditReason})` : catalog.tasksAndPlansEditReason });
+    add(catalog.tasksAndPlansEdit
+      ? { name: "tasks-and-plans-edit-id", ok: true, detail: `"Tasks and Plans - Edit" is ${catalog.tasksAndPlansEdit} (${catalog.tasksAndPlansEditReason})` }
+      : { name: "tasks-and-plans-edit-id", ok: "unknown", detail: catalog.tasksAndPlansEditReason, fix: tasksAndPlansEditFix(catalog.undocumented) });
     const wantsTask = o["task-id"] || o.task;
     if (!wantsTask) return { checks, ok: checks.every((c) => c.ok !== false) };
     let workspace: { id: string; name?: string };

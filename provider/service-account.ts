@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { Intent } from "./intent";
-import { programContext } from "./program-context";
+import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
 import { shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
@@ -90,23 +90,7 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
     super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt: intent.at }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
     this.clientId = this.id;
-    if (pulumi.runtime.isDryRun()) warnAboutUnknownPermissions(this, args.permissions);
   }
-}
-
-/** In preview, unknown permission IDs are a warning (with the closest catalogue IDs); at apply they are an error. */
-function warnAboutUnknownPermissions(resource: pulumi.Resource, permissions: ServiceAccountArgs["permissions"]): void {
-  if (!permissions) return;
-  pulumi.output(permissions).apply(async (ids) => {
-    try {
-      const catalog = await programContext().permissionCatalog();
-      for (const id of ids.filter((p) => !catalog.ids.includes(p))) {
-        pulumi.log.warn(`permission "${id}" is not in this tenant's catalogue (did you mean ${closestIds(id, catalog.ids).join(" or ")}?); the update will fail`, resource);
-      }
-    } catch {
-      // Preview must not fail because the catalogue could not be read; apply validates again.
-    }
-  });
 }
 
 /** The name the account carries in Talend. */
@@ -124,7 +108,8 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
       // A suffix in state (0.1.0 chose it at random) survives until the next rotation.
       if (olds?.suffix && olds.rotateSecret === inputs.rotateSecret && !containsUnknown(inputs.rotateSecret)) inputs.suffix = olds.suffix;
       if (!inputs.uniqueSuffix) delete inputs.suffix;
-      return { inputs };
+      // Permission IDs are checked against the tenant's catalogue here, so preview catches a typo.
+      return nameChecked(ctx, olds, { inputs }, "ServiceAccount");
     },
 
     async diff(_id, olds, news) {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
 import { Intent } from "./intent";
+import { nameChecked } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
 import type { Context } from "./settings";
 import { shim } from "./shim";
@@ -148,8 +149,8 @@ const PROGRESS_EVERY_MS = 30_000;
  */
 export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemClock): pulumi.dynamic.ResourceProvider<TaskExecutionInputs, TaskExecutionOutputs> {
   return {
-    async check(_olds, news) {
-      return checkInputs(TaskExecutionInputsSchema, taskRules, news, "TaskExecution");
+    async check(olds, news) {
+      return nameChecked(ctx, olds, checkInputs(TaskExecutionInputsSchema, taskRules, news, "TaskExecution"), "TaskExecution");
     },
 
     async diff(_id, olds, news) {
@@ -268,7 +269,7 @@ async function resolveTask(ctx: Context, inputs: TaskExecutionInputs): Promise<R
     return { id: task.id, workspace: { id: task.workspace?.id ?? "", name: task.workspace?.name }, label: `"${task.name}" [${task.id}]` };
   }
   const ws = await ctx.client.workspaces.getByName(inputs.workspace as string, inputs.environment as string);
-  const task = await ctx.client.tasks.findByName(inputs.task as string, ws.id);
+  const task = await ctx.client.tasks.findByName(inputs.task as string, ws);
   return { id: task.executable, workspace: { id: ws.id, name: ws.name }, label: `"${task.name}" in ${ws.name} (${ws.environment.name})` };
 }
 

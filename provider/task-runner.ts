@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WorkspacePermissionValue } from "../sdk";
-import { getPermissionCatalog } from "./lookups";
+import { type PermissionCatalog, TASKS_AND_PLANS_EDIT, type WorkspacePermissionValue, tasksAndPlansEditFix } from "../sdk";
+import { getPermissionCatalogOutput } from "./lookups";
+import { resourceError } from "./program-context";
 import { ServiceAccount } from "./service-account";
 import { TaskExecution, type TaskExecutionArgs } from "./task-execution";
 import { MODULE } from "./types";
@@ -46,9 +47,9 @@ export class TaskRunner extends pulumi.ComponentResource {
     // One type-token scheme for every pulumi-talend type (dynamic resources cannot choose theirs); 0.1.0 used
     // talend:index:TaskRunner, which the alias maps (and with it the URNs of the children).
     super(`pulumi-nodejs:dynamic/${MODULE}:TaskRunner`, name, {}, { ...opts, aliases: [...(opts?.aliases ?? []), { type: "talend:index:TaskRunner" }] });
-    const edit = getPermissionCatalog().then((c) => {
-      if (!c.tasksAndPlansEdit) throw new Error(`TaskRunner ${name}: cannot find the ID of "Tasks and Plans - Edit": ${c.tasksAndPlansEditReason}`);
-      return c.tasksAndPlansEdit;
+    const edit = getPermissionCatalogOutput().apply((c) => {
+      if (c.tasksAndPlansEdit) return c.tasksAndPlansEdit;
+      throw resourceError(tasksAndPlansEditProblem(c, name), this);
     });
     const permissions = pulumi.all([edit, args.extraPermissions ?? []]).apply(([e, extra]) => [args.operator ? "TMC_OPERATOR" : "TMC_ENGINE_USE", e, ...extra]);
     this.serviceAccount = new ServiceAccount(name, { name: args.name, permissions, rotateSecret: args.rotateSecret, uniqueSuffix: args.uniqueSuffix }, { parent: this });
@@ -76,6 +77,11 @@ export class TaskRunner extends pulumi.ComponentResource {
 function grantName(runner: string, ws: TaskRunnerWorkspace, i: number): string {
   const parts = typeof ws.workspaceId === "string" ? [ws.workspaceId] : typeof ws.workspace === "string" && typeof ws.environment === "string" ? [ws.workspace, ws.environment] : [`ws${i}`];
   return [runner, ...parts].join("-");
+}
+
+/** Why a TaskRunner cannot get "Tasks and Plans - Edit" from this catalogue: the candidates and how to set the ID. */
+export function tasksAndPlansEditProblem(c: PermissionCatalog, runner: string): string {
+  return `TaskRunner "${runner}": cannot tell which permission ID is "${TASKS_AND_PLANS_EDIT}": ${c.tasksAndPlansEditReason}. Fix: ${tasksAndPlansEditFix(c.undocumented)}`;
 }
 
 function toArray<T>(v: pulumi.Input<pulumi.Input<T>[]> | pulumi.Input<T> | undefined): pulumi.Input<T>[] {

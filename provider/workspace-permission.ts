@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TalendError, WORKSPACE_PERMISSIONS, type WorkspacePermissionValue, createOnce, ignoreNotFound, isTalendError } from "../sdk";
+import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
 import { shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
@@ -72,8 +73,8 @@ export class WorkspacePermission extends pulumi.dynamic.Resource {
  */
 export function workspacePermissionProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<WorkspacePermissionInputs, WorkspacePermissionOutputs> {
   return {
-    async check(_olds, news) {
-      return checkInputs(WorkspacePermissionInputsSchema, workspaceRules, news, "WorkspacePermission");
+    async check(olds, news) {
+      return nameChecked(ctx, olds, checkInputs(WorkspacePermissionInputsSchema, workspaceRules, news, "WorkspacePermission"), "WorkspacePermission");
     },
 
     async diff(_id, olds, news) {

@@ -21,6 +21,6 @@ export class EnvironmentsApi {
   /** Names are matched exactly, client-side, so no user text ever reaches a FIQL query. */
   async getByName(name: string): Promise<Environment> {
     const all = await this.list();
-    return exactlyOne(all.filter((e) => e.name === name), `environment named "${name}"`, () => all.map((e) => e.name));
+    return exactlyOne(all.filter((e) => e.name === name), `environment named "${name}"`, () => all.map((e) => e.name), name);
   }
 }

@@ -36,26 +36,40 @@ export const TASKS_AND_PLANS_EDIT = "Tasks and Plans - Edit";
 export interface PermissionCatalog {
   /** Every ID the tenant lists, sorted. */
   ids: string[];
+  /** The IDs not in Talend's documentation (DOCUMENTED_PERMISSIONS), sorted: where "Tasks and Plans - Edit" hides. */
+  undocumented: string[];
   /** The ID of "Tasks and Plans - Edit", when it could be determined. */
   tasksAndPlansEdit?: string;
-  /** Why `tasksAndPlansEdit` is what it is (shown in errors). */
+  /** Why `tasksAndPlansEdit` is what it is (shown in errors); when undefined, this lists the undocumented IDs (fix: tasksAndPlansEditFix). */
   tasksAndPlansEditReason: string;
+}
+
+/** How to tell pulumi-talend (and talend-doctor) the ID, with the IDs it could be. */
+export function tasksAndPlansEditFix(undocumented: readonly string[]): string {
+  const choices = undocumented.length ? `, one of ${undocumented.join(", ")}` : "";
+  return `pulumi config set talend:tasksAndPlansEditPermission <ID> with the ID of "${TASKS_AND_PLANS_EDIT}"${choices} (as Talend Management Console or Talend support names it; talend-doctor takes --tasks-and-plans-edit-permission <ID>)`;
+}
+
+function listed(undocumented: readonly string[]): string {
+  return undocumented.length ? ` (undocumented IDs in the catalogue: ${undocumented.join(", ")})` : " (the catalogue lists no undocumented ID)";
 }
 
 export function buildCatalog(ids: string[], tasksAndPlansEditOverride?: string): PermissionCatalog {
   const sorted = [...new Set(ids)].sort();
+  const undocumented = sorted.filter((id) => !(id in DOCUMENTED_PERMISSIONS));
+  const base = { ids: sorted, undocumented };
   if (tasksAndPlansEditOverride) {
     return sorted.includes(tasksAndPlansEditOverride)
-      ? { ids: sorted, tasksAndPlansEdit: tasksAndPlansEditOverride, tasksAndPlansEditReason: `configured (talend:tasksAndPlansEditPermission)` }
-      : { ids: sorted, tasksAndPlansEditReason: `the configured ID "${tasksAndPlansEditOverride}" is not in the tenant's catalogue` };
+      ? { ...base, tasksAndPlansEdit: tasksAndPlansEditOverride, tasksAndPlansEditReason: `configured (talend:tasksAndPlansEditPermission)` }
+      : { ...base, tasksAndPlansEditReason: `the configured ID "${tasksAndPlansEditOverride}" (talend:tasksAndPlansEditPermission) is not in the tenant's catalogue${listed(undocumented)}` };
   }
-  const candidates = sorted.filter((id) => !(id in DOCUMENTED_PERMISSIONS) && /TASK/i.test(id) && /PLAN/i.test(id) && !/VIEW|READ/i.test(id));
-  if (candidates.length === 1) return { ids: sorted, tasksAndPlansEdit: candidates[0], tasksAndPlansEditReason: "the only undocumented task-and-plan ID in the catalogue" };
+  const candidates = undocumented.filter((id) => /TASK/i.test(id) && /PLAN/i.test(id) && !/VIEW|READ/i.test(id));
+  if (candidates.length === 1) return { ...base, tasksAndPlansEdit: candidates[0], tasksAndPlansEditReason: "the only undocumented task-and-plan ID in the catalogue" };
   return {
-    ids: sorted,
+    ...base,
     tasksAndPlansEditReason: candidates.length
-      ? `several catalogue IDs could be it (${candidates.join(", ")}); set talend:tasksAndPlansEditPermission`
-      : "no catalogue ID looks like it; set talend:tasksAndPlansEditPermission to the ID shown in Talend Management Console",
+      ? `several catalogue IDs could be it: ${candidates.join(", ")}${listed(undocumented)}`
+      : `no catalogue ID looks like it${listed(undocumented)}`,
   };
 }
 
@@ -66,6 +80,24 @@ export function closestIds(id: string, ids: string[], n = 3): string[] {
     .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
     .slice(0, n)
     .map((x) => x.candidate);
+}
+
+/**
+ * The names close enough to a mistyped one to suggest ("did you mean"), best first: within a third of the
+ * name's length in edits (at least 2), or differing only in case, or one containing the other (3 characters or more).
+ */
+export function closestNames(name: string, candidates: readonly string[], n = 2): string[] {
+  const wanted = name.toLowerCase();
+  const scored = [...new Set(candidates)]
+    .map((candidate) => {
+      const c = candidate.toLowerCase();
+      const contains = Math.min(c.length, wanted.length) >= 3 && (c.includes(wanted) || wanted.includes(c));
+      const d = c === wanted || contains ? 0.5 : editDistance(wanted, c);
+      return { candidate, d };
+    })
+    .filter(({ candidate, d }) => candidate !== name && d <= Math.max(2, Math.floor(Math.max(name.length, candidate.length) / 3)))
+    .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate));
+  return scored.slice(0, n).map((x) => x.candidate);
 }
 
 function editDistance(a: string, b: string): number {

@@ -44,10 +44,15 @@ export class TasksApi {
     );
   }
 
-  /** The task with exactly this name in a workspace (filtered server-side; the full list only to explain a miss). */
-  async findByName(name: string, workspaceId: string): Promise<TaskExtract> {
-    const matches = (await this.list({ workspaceId, name })).filter((t) => t.name === name);
-    const others = matches.length ? [] : await this.list({ workspaceId });
-    return exactlyOne(matches, `task named "${name}" in workspace ${workspaceId}`, () => others.map((t) => t.name));
+  /**
+   * The task with exactly this name in a workspace (filtered server-side; the full list only to explain a miss).
+   * Give the workspace as the object a workspace lookup returned, so that a miss names it by name.
+   */
+  async findByName(name: string, workspace: string | { id: string; name?: string; environment?: { name?: string } }): Promise<TaskExtract> {
+    const ws = typeof workspace === "string" ? { id: workspace } : workspace;
+    const matches = (await this.list({ workspaceId: ws.id, name })).filter((t) => t.name === name);
+    const others = matches.length ? [] : await this.list({ workspaceId: ws.id });
+    const where = ws.name ? `workspace "${ws.name}"${ws.environment?.name ? ` of environment "${ws.environment.name}"` : ""} [${ws.id}]` : `workspace [${ws.id}]`;
+    return exactlyOne(matches, `task named "${name}" in ${where}`, () => others.map((t) => t.name), name);
   }
 }

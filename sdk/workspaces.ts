@@ -26,7 +26,7 @@ export class WorkspacesApi {
   async getByName(name: string, environment: string | Environment): Promise<Workspace & { environment: Environment }> {
     const env = typeof environment === "string" ? await this.client.environments.getByName(environment) : environment;
     const all = await this.list({ environmentId: env.id });
-    const ws = exactlyOne(all.filter((w) => w.name === name), `workspace named "${name}" in environment "${env.name}"`, () => all.map((w) => w.name));
+    const ws = exactlyOne(all.filter((w) => w.name === name), `workspace named "${name}" in environment "${env.name}"`, () => all.map((w) => w.name), name);
     return { ...ws, environment: env };
   }
 }

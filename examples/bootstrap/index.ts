@@ -8,11 +8,12 @@ const environment = config.get("environment") ?? "development";
 const workspaceName = config.get("workspace") ?? "ops";
 
 // "Tasks and Plans - Edit" has no published ID: read it from the tenant's live permission catalogue.
-const tasksAndPlansEdit = talend.getPermissionCatalog().then((catalog) => {
-  if (!catalog.tasksAndPlansEdit) throw new Error(`cannot find "Tasks and Plans - Edit": ${catalog.tasksAndPlansEditReason}`);
+// (A RunError is printed as its message alone: no stack trace.)
+const tasksAndPlansEdit = talend.getPermissionCatalogOutput().apply((catalog) => {
+  if (!catalog.tasksAndPlansEdit) throw new pulumi.RunError(`cannot find "Tasks and Plans - Edit": ${catalog.tasksAndPlansEditReason}`);
   return catalog.tasksAndPlansEdit;
 });
-const workspace = talend.getWorkspace({ name: workspaceName, environment });
+const workspace = talend.getWorkspaceOutput({ name: workspaceName, environment });
 
 const runner = new talend.ServiceAccount("ci-runner", {
   name: config.get("accountName") ?? "ci-runner",
@@ -21,7 +22,7 @@ const runner = new talend.ServiceAccount("ci-runner", {
 
 const execute = new talend.WorkspacePermission("ci-runner-execute", {
   serviceAccountId: runner.clientId,
-  workspaceId: workspace.then((w) => w.id),
+  workspaceId: workspace.id,
   permissions: ["EXECUTE"],
 });
 
