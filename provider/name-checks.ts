@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type Environment, type PermissionCatalog, type TalendClient, TalendError, type TaskExtract, type Workspace, closestNames } from "../sdk";
+import { withPulumiFix } from "./error-fixes";
 import type { Context } from "./settings";
 import { containsUnknown } from "./validation";
 
@@ -171,7 +172,8 @@ export async function nameChecked<I>(ctx: () => Context, olds: unknown, result: 
     const cause = e instanceof TalendError ? `${e.kind}:${e.status ?? ""}` : String(e);
     if (reported.has(cause)) return result;
     reported.add(cause);
-    const message = e instanceof TalendError ? e.message.replace(/\nFix: /, ". Fix: ") : String((e as Error)?.message ?? e);
+    const fixed = withPulumiFix(e);
+    const message = fixed instanceof TalendError ? fixed.message.replace(/\nFix: /, ". Fix: ") : String((fixed as Error)?.message ?? fixed);
     return { ...result, inputs: undefined, failures: [{ property: "", reason: `${kind}.inputs: could not check names against Talend: ${message}` }] };
   }
 }

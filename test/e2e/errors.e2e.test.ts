@@ -36,7 +36,7 @@ test("a wrong or expired PAT: one line naming the token setting, in preview and 
   const s = await stackOf(LOOKUPS_AND_RUNNER("production"));
   await s.run(["config", "set", "--secret", "talend:token", "expired-pat"]);
   const before = mutations();
-  const message = /error: (\[runtime\] )?pulumi-talend: Talend rejected the token \(401 Unauthorized\)\. Fix: the token is missing, expired or revoked; check talend:token/;
+  const message = /error: (\[runtime\] )?pulumi-talend: Talend rejected the token \(401 Unauthorized\)\. Fix: check talend:token \(pulumi config set --secret talend:token/;
   await t.test("preview", async () => assertReadable(await s.run(["preview", "--non-interactive"], { allowFailure: true }), message));
   await t.test("up", async () => assertReadable(await s.run(["up", "--yes", "--non-interactive"], { allowFailure: true }), message));
   await t.test("a program without lookups: the first resource check that meets it, once", async () => {
@@ -44,7 +44,7 @@ test("a wrong or expired PAT: one line naming the token setting, in preview and 
 const sa = new talend.ServiceAccount("sa", { name: "ci-bad-pat", permissions: ["TMC_ENGINE_USE"] });
 for (const environment of ["production", "development"]) new talend.WorkspacePermission(environment, { serviceAccountId: sa.clientId, workspace: "ops", environment, permissions: ["EXECUTE"] });`);
     await r.run(["config", "set", "--secret", "talend:token", "expired-pat"]);
-    assertReadable(await r.run(["up", "--yes", "--non-interactive"], { allowFailure: true }), /could not check names against Talend: .*401 Unauthorized.*\. Fix: the token is missing, expired or revoked; check talend:token/);
+    assertReadable(await r.run(["up", "--yes", "--non-interactive"], { allowFailure: true }), /could not check names against Talend: .*401 Unauthorized.*\. Fix: check talend:token \(pulumi config set --secret talend:token/);
   });
   assert.equal(mutations(), before, "nothing was sent");
 });

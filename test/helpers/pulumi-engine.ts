@@ -55,7 +55,10 @@ export class PulumiStack {
       ...process.env,
       PATH: `${bin}:${process.env.PATH}`,
       PULUMI_HOME: join(this.dir, ".home"),
-      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      // metadata=skip: the file backend's blob library rewrites a ".attrs" sidecar in place (truncate, then
+      // write); a SIGKILL in between leaves it empty and the stack unreadable ("failed to load checkpoint:
+      // EOF"). The checkpoint itself is written atomically. Our kill tests are about the provider, not that.
+      PULUMI_BACKEND_URL: `file://${this.stateDir}?metadata=skip`,
       PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

@@ -78,7 +78,7 @@ test("nameChecked: valid inputs pass through; a name miss becomes a failure on i
   assert.equal(failed.length, 1, "the 401 is reported by one resource, not by each");
   const later = await nameChecked(() => bad, undefined, { inputs: { name: "sa", permissions: ["TMC_ENGINE_USE"] } }, "ServiceAccount");
   assert.equal(later.failures, undefined, "nor again by a later check that reads something else");
-  assert.match(failed[0]!.failures![0]!.reason, /^TaskExecution\.inputs: could not check names against Talend: .*401.*\. Fix: the token is missing, expired or revoked/);
+  assert.match(failed[0]!.failures![0]!.reason, /^TaskExecution\.inputs: could not check names against Talend: .*401.*\. Fix: check talend:token \(pulumi config set/);
   await bad.client.close();
 });
 

@@ -131,6 +131,8 @@ export async function faultSoak(opts: { accounts: number; runs: number; faultRat
     emulator.faults.add({ path: every, kind: "status", status: 429, retryAfter: "1", probability: opts.faultRate / 3 });
     emulator.faults.add({ path: every, kind: "reset", probability: opts.faultRate / 3 });
     for (const method of ["POST", "PUT", "DELETE"]) emulator.faults.add({ method, path: writes, kind: "after-commit", status: 502, probability: opts.faultRate / 2 });
+    // And for certain, the first create of each kind loses its answer after Talend acted on it.
+    for (const path of [/^\/account\/service-accounts$/, /^\/security\/workspaces\/.+\/permissions$/, /^\/processing\/executions$/]) emulator.faults.add({ method: "POST", path, kind: "after-commit", status: 502, times: 1 });
     emulator.faults.add({ path: every, kind: "latency", latencyMs: 20, probability: 0.2 });
     const { ups, converged } = await converge(stack, opts.maxUps);
     const requests = emulator.requests();
