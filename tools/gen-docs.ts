@@ -83,7 +83,11 @@ function errorsOf(file: ts.SourceFile): { message: string; hint?: string }[] {
   walk(file, (n) => {
     if (ts.isNewExpression(n) && n.expression.getText() === "TalendError" && n.arguments?.[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
       const prop = (k: string) => n.arguments![0] && (n.arguments![0] as ts.ObjectLiteralExpression).properties.find((p) => p.name?.getText() === k);
-      const text = (p?: ts.ObjectLiteralElementLike) => (p && ts.isPropertyAssignment(p) ? p.initializer.getText().replace(/^[`"]|[`"]$/g, "").replace(/\$\{[^}]*\}/g, "…") : undefined);
+      // Template holes become "…" (adjacent ones one "…"), and "\n" a space: one readable line per error.
+      const text = (p?: ts.ObjectLiteralElementLike) =>
+        p && ts.isPropertyAssignment(p)
+          ? p.initializer.getText().replace(/^[`"]|[`"]$/g, "").replace(/\$\{[^}]*\}/g, "…").replace(/\\n/g, " ").replace(/…+/g, "…").replace(/\s+/g, " ").trim()
+          : undefined;
       const message = text(prop("message"));
       if (message) out.push({ message, hint: text(prop("hint")) });
     }
