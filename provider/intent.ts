@@ -29,6 +29,16 @@ export interface IntentOutputs extends IntentInputs {
 
 export type IntentKind = "ServiceAccountIntent" | "TaskExecutionIntent";
 
+/**
+ * Options of an owner that its intent must share: the same parent, and the owner's renames (aliases by name or
+ * parent), so that renaming a TaskExecution does not make a new request, which would run the task again.
+ */
+export function intentOptions(opts: pulumi.CustomResourceOptions | undefined, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+  const byName = (a: unknown): a is pulumi.Alias => typeof a === "object" && a !== null && !pulumi.Output.isInstance(a) && !(a instanceof Promise) && (a as pulumi.Alias).type === undefined;
+  const aliases = (opts?.aliases ?? []).filter(byName);
+  return { parent: opts?.parent, protect: opts?.protect, aliases, ...extra };
+}
+
 export class Intent extends pulumi.dynamic.Resource {
   /** Talend's time (epoch ms) when the intent was recorded. */
   declare readonly at: pulumi.Output<number>;

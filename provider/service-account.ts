@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
-import { Intent } from "./intent";
+import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
 import { shim } from "./shim";
@@ -85,7 +85,7 @@ export class ServiceAccount extends pulumi.dynamic.Resource {
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
     // A new account (first create or rotation) gets a new intent first; see intent.ts.
     const rotation = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
-    const intent = new Intent("ServiceAccountIntent", name, rotation, { parent: opts?.parent, provider: opts?.provider, protect: opts?.protect });
+    const intent = new Intent("ServiceAccountIntent", name, rotation, intentOptions(opts));
     const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
     super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt: intent.at }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");

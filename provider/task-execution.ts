@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
-import { Intent } from "./intent";
+import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
 import type { Context } from "./settings";
@@ -126,7 +126,7 @@ export class TaskExecution extends pulumi.dynamic.Resource {
     // The run's request: replaced exactly when a new run is due, and recorded in state before the run starts.
     const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
     const key = pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
-    const request = new Intent("TaskExecutionIntent", name, key, { parent: opts?.parent, provider: opts?.provider, dependsOn: opts?.dependsOn });
+    const request = new Intent("TaskExecutionIntent", name, key, intentOptions(opts, { dependsOn: opts?.dependsOn }));
     const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
     super(shim("TaskExecution"), name, { ...outputs, ...args, intentAt: request.at, intentUrn: request.urn }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
     this.request = request;

@@ -22,8 +22,7 @@ new OldRunner("ci");
 `;
 const NEW = (order: string[]) => `
 import * as talend from "pulumi-talend";
-new talend.TaskRunner("ci", { name: "ci-runner", workspaces: ${JSON.stringify(order.map((w) => ({ workspace: w, environment: "development" })))} });
-`;
+new talend.TaskRunner("ci", { name: "ci-runner", workspaces: ${JSON.stringify(order.map((w) => ({ workspace: w, environment: "development" })))} })`;
 
 test("real CLI: a TaskRunner from 0.1.0 keeps its account and grants; reordering workspaces changes nothing", { skip, timeout: 300_000 }, async (t) => {
   const s = await f.stack({ program: OLD });
@@ -43,5 +42,18 @@ test("real CLI: a TaskRunner from 0.1.0 keeps its account and grants; reordering
   await t.test("grants are keyed by workspace: reordering them is no change", async () => {
     s.writeProgram(NEW(["analytics", "ops"]));
     assert.deepEqual(Object.keys((await s.preview()).changeSummary), ["same"]);
+  });
+
+  const starts = () => f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/processing/executions").length;
+  const withRun = (name: string, opts = "") => `${NEW(["ops", "analytics"])}.run(${JSON.stringify(name)}, { task: "seed-database", workspace: "ops", environment: "development", triggers: ["1"], pollIntervalSeconds: 0.2 }${opts});`;
+  await t.test("renaming a run with an alias keeps its request: the task does not run again", async () => {
+    s.writeProgram(withRun("seed"));
+    await s.up();
+    assert.equal(starts(), 1);
+    s.writeProgram(withRun("seed-v2", ', { aliases: [{ name: "seed" }] }'));
+    const plan = await s.preview();
+    assert.deepEqual(Object.keys(plan.changeSummary), ["same"], JSON.stringify(plan.changeSummary));
+    await s.up();
+    assert.equal(starts(), 1);
   });
 });
