@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TalendEmulator, startEmulator } from "../emulator";
-import { PulumiStack, pulumiCli } from "../test/helpers/pulumi-engine";
+import { PulumiStack, pulumiCli } from "../tools/pulumi-engine";
 import { repoRoot } from "../tools/repo-root";
 import { sequentialScript } from "./sequential-script";
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { closestIds } from "../sdk";
 import { programContext } from "./program-context";
 import type { ServiceAccountInputs } from "./service-account-inputs";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE, stateKey } from "./types";
 
 export type ServiceAccountArgs = ArgsOf<Omit<ServiceAccountInputs, "suffix" | "stateKey" | "permissions" | "adoptExisting" | "uniqueSuffix">> & {
@@ -21,7 +21,7 @@ export type ServiceAccountArgs = ArgsOf<Omit<ServiceAccountInputs, "suffix" | "s
  * - Changing `rotateSecret` replaces the account and yields a new `clientSecret`.
  * - `clientSecret` is a secret output; Talend shows it only once, at creation.
  */
-export class ServiceAccount extends pulumi.dynamic.Resource {
+export class ServiceAccount extends DynamicResource {
   /** The name given in the program. */
   declare readonly name: pulumi.Output<string>;
   /** The name in Talend (`name`, plus a suffix with `uniqueSuffix`). */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TaskExecutionInputs } from "./task-execution-inputs";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE, stateKey } from "./types";
 
 export type TaskExecutionArgs = ArgsOf<Omit<TaskExecutionInputs, "runKey" | "parameters" | "triggers" | keyof Defaults>> &
@@ -17,7 +17,7 @@ type Defaults = Pick<TaskExecutionInputs, "rerunOnChange" | "waitForCompletion" 
  * `rerunOnChange`, when the task or its parameters change). Never during preview. Waits for the run by
  * default and fails the update when it fails, keeping the run in state so it is not repeated.
  */
-export class TaskExecution extends pulumi.dynamic.Resource {
+export class TaskExecution extends DynamicResource {
   /** The run's id in Talend (also the resource id). */
   declare readonly executionId: pulumi.Output<string>;
   /** The task that ran, resolved from its name when given by name. */

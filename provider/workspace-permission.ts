@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE, stateKey } from "./types";
 import type { WorkspacePermissionInputs } from "./workspace-permission-inputs";
 import type { WorkspacePermissionValue } from "../sdk";
@@ -16,7 +16,7 @@ export type WorkspacePermissionArgs = ArgsOf<Pick<WorkspacePermissionInputs, "se
  * other principals are never touched). Changing the permissions updates in place; changing the account or
  * the workspace replaces. Every change invalidates the account's cached tokens.
  */
-export class WorkspacePermission extends pulumi.dynamic.Resource {
+export class WorkspacePermission extends DynamicResource {
   /** The service account holding the permissions. */
   declare readonly serviceAccountId: pulumi.Output<string>;
   /** The workspace id, resolved from `workspace` + `environment` when given by name. */
