@@ -67,6 +67,16 @@ test("a program with many resources serializes nothing: every resource of a kind
   assert.equal(shim("ServiceAccount"), shim("ServiceAccount"), "one text per kind, built once");
 });
 
+test("control: pulumi.dynamic.Resource serializes once per provider object (its providerCache), so the count above is real", async () => {
+  class Control extends pulumi.dynamic.Resource {}
+  const before = closureSerializations;
+  const provider: pulumi.dynamic.ResourceProvider = { create: async () => ({ id: "x" }) };
+  for (let i = 0; i < 3; i++) new Control(provider, `control-${i}`, {}, undefined, "talend", "Control");
+  new Control({ create: async () => ({ id: "y" }) }, "control-other", {}, undefined, "talend", "Control");
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(closureSerializations - before, 2, "one serialization per distinct provider object");
+});
+
 test(`the shim text stays within ${SHIM_BUDGET_BYTES} B and holds no implementation and no credential`, () => {
   for (const kind of ["ServiceAccount", "WorkspacePermission", "TaskExecution"]) {
     const text = shim(kind);
