@@ -2,10 +2,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * The peer to beat: the bootstrap as people script it today, following the documentation step by step —
- * create each account, grant each workspace, then mint a fresh token for every call of the run and poll.
- * Plain fetch, one request at a time.
+ * create each account, grant each workspace, then mint a fresh token for every call of the run and poll —
+ * and its teardown (each grant, then each account). Plain fetch, one request at a time.
  */
-export async function sequentialScript(base: string, pat: string, k: number, _rttMs: number): Promise<{ seconds: number; requests: number }> {
+export async function sequentialScript(base: string, pat: string, k: number): Promise<{ seconds: number; requests: number; teardown: { seconds: number; requests: number } }> {
   let requests = 0;
   const call = async (method: string, path: string, auth: string, body?: unknown) => {
     requests++;
@@ -37,5 +37,12 @@ export async function sequentialScript(base: string, pat: string, k: number, _rt
     if (!["dispatching", "executing"].includes(status.status)) break;
     await sleep(50);
   }
-  return { seconds: (Date.now() - started) / 1000, requests };
+  const seconds = (Date.now() - started) / 1000;
+  const bootstrapRequests = requests;
+  const teardownStarted = Date.now();
+  for (const sa of accounts) {
+    for (const w of workspaces) await call("DELETE", `/security/workspaces/${w.id}/service-accounts/${sa.id}/permissions`, bearer);
+    await call("DELETE", `/account/service-accounts/${sa.id}`, bearer);
+  }
+  return { seconds, requests: bootstrapRequests, teardown: { seconds: (Date.now() - teardownStarted) / 1000, requests: requests - bootstrapRequests } };
 }

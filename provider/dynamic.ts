@@ -71,3 +71,29 @@ function compact<T>(value: T): T {
   if (!value || typeof value !== "object") return value;
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)])) as T;
 }
+
+const providerObjects = new Map<string, pulumi.dynamic.ResourceProvider>();
+let configured: Promise<void> | undefined;
+
+/**
+ * The provider of one kind, as the shim text of that kind (shim.ts) hands it to the engine's dynamic-provider
+ * host. The host configures each distinct shim text once; the first of those configures the process (Configure
+ * reaches one process once), so that a second kind does not throw away the first one's context (its cached tokens
+ * and catalogue).
+ */
+export function provider(kind: string): pulumi.dynamic.ResourceProvider {
+  let p = providerObjects.get(kind);
+  if (!p) {
+    p = {
+      configure: (req) => (configured ??= configure(req)),
+      check: (olds, news) => handler(kind).check(olds, news),
+      diff: (id, olds, news) => handler(kind).diff(id, olds, news),
+      create: (inputs) => handler(kind).create(inputs),
+      read: (id, props) => handler(kind).read(id, props),
+      update: (id, olds, news) => handler(kind).update(id, olds, news),
+      delete: (id, props) => handler(kind).delete(id, props),
+    };
+    providerObjects.set(kind, p);
+  }
+  return p;
+}

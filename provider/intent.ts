@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { Context } from "./settings";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { MODULE } from "./types";
 import { changedKeys, checkInputs, containsUnknown } from "./validation";
 
@@ -39,7 +39,7 @@ export function intentOptions(opts: pulumi.CustomResourceOptions | undefined, ex
   return { parent: opts?.parent, protect: opts?.protect, aliases, ...extra };
 }
 
-export class Intent extends pulumi.dynamic.Resource {
+export class Intent extends DynamicResource {
   /** Talend's time (epoch ms) when the intent was recorded. */
   declare readonly at: pulumi.Output<number>;
 

@@ -5,7 +5,7 @@ import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord,
 import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
 import { changedKeys, checkInputs, containsUnknown, normalizeSet } from "./validation";
 
@@ -61,7 +61,7 @@ export type ServiceAccountArgs = ArgsOf<Pick<z.input<typeof ServiceAccountInputs
  * - Changing `rotateSecret` replaces the account and yields a new `clientSecret`.
  * - `clientSecret` is a secret output; Talend shows it only once, at creation.
  */
-export class ServiceAccount extends pulumi.dynamic.Resource {
+export class ServiceAccount extends DynamicResource {
   /** The name given in the program. */
   declare readonly name: pulumi.Output<string>;
   /** The name in Talend (`name`, plus a suffix with `uniqueSuffix`). */

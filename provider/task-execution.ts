@@ -5,7 +5,7 @@ import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
 import type { Context } from "./settings";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
 import { changedKeys, checkInputs, partialFailure } from "./validation";
 
@@ -100,7 +100,7 @@ export type TaskExecutionArgs = ArgsOf<Omit<z.input<typeof TaskExecutionInputsSc
  * `rerunOnChange`, when the task or its parameters change). Never during preview. Waits for the run by
  * default; a failed run fails this and every later update, without running again, until it is re-requested.
  */
-export class TaskExecution extends pulumi.dynamic.Resource {
+export class TaskExecution extends DynamicResource {
   /** The run's id in Talend (also the resource id). */
   declare readonly executionId: pulumi.Output<string>;
   /** The task that ran, resolved from its name when given by name. */

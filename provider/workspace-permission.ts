@@ -3,7 +3,7 @@ import { z } from "zod";
 import { TalendError, WORKSPACE_PERMISSIONS, type WorkspacePermissionValue, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
-import { shim } from "./shim";
+import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
 import { changedKeys, checkInputs, normalizeSet } from "./validation";
 
@@ -51,7 +51,7 @@ export type WorkspacePermissionArgs = ArgsOf<z.input<typeof WorkspacePermissionI
  * other principals are never touched). Changing the permissions updates in place; changing the account or
  * the workspace replaces. Every change invalidates the account's cached tokens.
  */
-export class WorkspacePermission extends pulumi.dynamic.Resource {
+export class WorkspacePermission extends DynamicResource {
   /** The service account holding the permissions. */
   declare readonly serviceAccountId: pulumi.Output<string>;
   /** The workspace id, resolved from `workspace` + `environment` when given by name. */
