@@ -5,7 +5,8 @@
 // that the noise of a shared machine cancels out as far as it can: preview, no-op up and the empty program's
 // commands are sampled twice (before and after the deployment) and the quicker sample counts.
 //
-//   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run: 3K + 1 resources)
+//   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run; with the intents of the accounts and
+//                        of the run, 4K + 2 resources)
 //   BENCH_EXTRAS=0       skip the lookup variant and the checkpoint diagnostic
 import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -279,9 +280,9 @@ function whyOverEmpty(r: Scenario): string {
 
 function whyExtraRequests(r: Scenario): string {
   const k = r.k;
-  const readiness = Math.max(0, r.up.tokenMints - 1);
-  const parts = [`${readiness} token mints beyond the run's (a readiness token per new account; being removed)`];
-  if (r.up.byKind["GET catalogue"]) parts.push(`${r.up.byKind["GET catalogue"]} catalogue reads`);
+  const extraMints = Math.max(0, r.up.tokenMints - 1);
+  const parts = extraMints ? [`${extraMints} token mints beyond the run's first (a renewal)`] : [];
+  if (r.up.byKind["GET catalogue"]) parts.push(`${r.up.byKind["GET catalogue"]} catalogue reads (permission IDs are checked against the tenant's catalogue; the first response also gives Talend's time for the intents)`);
   const extraLookups = (r.up.byKind["GET lookup"] ?? 0) - 3;
   if (extraLookups > 0) parts.push(`${extraLookups} lookups beyond 3 (the run resolves its task and workspace itself; environments are a lookup too)`);
   const execution = (r.up.byKind["GET execution"] ?? 0) - 1;

@@ -121,9 +121,14 @@ export class TalendClient {
    * triggerTimestamp) use it, so a client clock that is off does not shift them.
    */
   async serverTime(): Promise<number> {
-    if (this.transport.serverClockOffsetMs === undefined) await this.serviceAccounts.permissionCatalog();
+    if (this.transport.serverClockOffsetMs === undefined) {
+      // Callers that start together share one probe.
+      this.clockProbe ??= this.serviceAccounts.permissionCatalog().finally(() => (this.clockProbe = undefined));
+      await this.clockProbe;
+    }
     return Date.now() + (this.transport.serverClockOffsetMs ?? 0);
   }
+  private clockProbe?: Promise<unknown>;
 
   async close(): Promise<void> {
     if (!this.options.transport) await this.transport.close();
