@@ -21,6 +21,7 @@ const providers: Record<string, (ctx: () => Context) => Handler> = {
   Intent: asHandler(intentProvider),
 };
 
+const handlers = new Map<string, Handler>();
 let rawConfig: ((key: string) => string | undefined) | undefined;
 let context: Context | undefined;
 
@@ -39,10 +40,15 @@ function currentContext(): Context {
   return context;
 }
 
+/** The wire-safe provider of a kind, made once per process (it reads the context lazily, at each call). */
 export function handler(kind: string): Handler {
-  const make = providers[kind];
-  if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
-  return withWireSafeOutputs(make(currentContext));
+  let h = handlers.get(kind);
+  if (!h) {
+    const make = providers[kind];
+    if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
+    handlers.set(kind, (h = withWireSafeOutputs(make(currentContext))));
+  }
+  return h;
 }
 
 /**
