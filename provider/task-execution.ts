@@ -161,7 +161,10 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       if (!legacy && changedKeys(olds, news, ["intentAt"]).length) replaces.push("intentAt");
       // The secret is not compared: it is unknown in preview whenever its account is updated, and it cannot
       // change without clientId changing (a new secret means a new account).
-      const changes = legacy || replaces.length > 0 || changedKeys(olds, news, SETTINGS).length > 0;
+      // A failed run recorded in state is reported by every up (update fails again), also after a refresh has
+      // cleared the engine's record of the failed update.
+      const failed = failureOf(olds.status, olds.executionStatus, news) !== undefined;
+      const changes = legacy || failed || replaces.length > 0 || changedKeys(olds, news, SETTINGS).length > 0;
       return { changes, replaces };
     },
 

@@ -78,6 +78,8 @@ test("a failed run keeps failing on every later update without running again, un
   const news = (await f.taskExecution.check({}, { ...task("nightly-load"), ...runner, intentUrn: urn, intentAt: err.properties.intentAt, pollIntervalSeconds: 0.05 })).inputs;
   const diff = await f.taskExecution.diff(err.id, err.properties, news);
   assert.deepEqual(diff.replaces, [], "no new run without a new request");
+  assert.equal(diff.changes, true, "but an update, which reports the failure again (even after a refresh)");
+  assert.equal((await f.taskExecution.diff(err.id, err.properties, { ...news, failOnError: false })).changes, true, "accepting the failure is a settings change");
   await assert.rejects(f.taskExecution.update(err.id, err.properties, news), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
     assert.equal(e.id, err.id, "the failed run stays in state");
     assert.match(e.message, /recorded by an earlier update; the task was not run again/);
