@@ -32,7 +32,8 @@ export async function createOnce<T>(steps: CreateOnce<T>): Promise<T> {
   const clock = steps.clock ?? systemClock;
   const resumed = await steps.resume?.();
   if (resumed !== undefined) return resumed;
-  const attempts = steps.attempts ?? 3;
+  // Each retry follows a look that found nothing of the last attempt, so it is safe; only its count is bounded.
+  const attempts = steps.attempts ?? 5;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
       return await steps.post();
