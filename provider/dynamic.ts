@@ -89,17 +89,6 @@ let configured: Promise<void> | undefined;
  */
 export function provider(kind: string): pulumi.dynamic.ResourceProvider {
   let p = providerObjects.get(kind);
-  if (!p) {
-    p = {
-      configure: (req) => (configured ??= configure(req)),
-      check: (olds, news) => handler(kind).check(olds, news),
-      diff: (id, olds, news) => handler(kind).diff(id, olds, news),
-      create: (inputs) => handler(kind).create(inputs),
-      read: (id, props) => handler(kind).read(id, props),
-      update: (id, olds, news) => handler(kind).update(id, olds, news),
-      delete: (id, props) => handler(kind).delete(id, props),
-    };
-    providerObjects.set(kind, p);
-  }
+  if (!p) providerObjects.set(kind, (p = { ...handler(kind), configure: (req) => (configured ??= configure(req)) }));
   return p;
 }

@@ -180,8 +180,7 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
       }
       // Tokens snapshot permissions: none minted before this change may be used again.
       client.markPermissionsChanged(id);
-      const { intentAt: _, ...rest } = news;
-      return { outs: { ...olds, ...rest, ...fromApi(account) } };
+      return { outs: { ...olds, ...withoutIntent(news), ...fromApi(account) } };
     },
 
     async delete(id) {
@@ -197,6 +196,12 @@ function isOwnOrphan(account: AccountRecord, intentAt: number | undefined): bool
   return intentAt !== undefined && !account.lastUsedDate && Date.parse(account.createdDate) >= intentAt;
 }
 
+/** The intent's time is bookkeeping for create: it is not an output. */
+function withoutIntent(inputs: ServiceAccountInputs): Omit<ServiceAccountInputs, "intentAt"> {
+  const { intentAt: _, ...rest } = inputs;
+  return rest;
+}
+
 function fromApi(account: AccountRecord) {
   return {
     accountName: account.name,
@@ -207,8 +212,7 @@ function fromApi(account: AccountRecord) {
 }
 
 function outputsOf(inputs: ServiceAccountInputs, account: AccountRecord | CreatedServiceAccount, secret: string | undefined): ServiceAccountOutputs {
-  const { intentAt: _, ...rest } = inputs;
-  return { ...rest, ...fromApi(account), clientId: account.id, clientSecret: secret, adopted: secret === undefined };
+  return { ...withoutIntent(inputs), ...fromApi(account), clientId: account.id, clientSecret: secret, adopted: secret === undefined };
 }
 
 async function adopt(ctx: Context, inputs: ServiceAccountInputs, existing: AccountRecord) {

@@ -133,11 +133,6 @@ export class TaskExecution extends DynamicResource {
   }
 }
 
-/**
- * Runs are compared with the request's time as is: that time is already a lower bound (a Date header is
- * truncated to the second), and a wider margin could take the previous run of the same task for this one.
- */
-const TIME_TOLERANCE_MS = 0;
 /** A progress line at least this often (Talend's time) while a run is waited for. */
 const PROGRESS_EVERY_MS = 30_000;
 
@@ -173,7 +168,9 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       for (const value of Object.values(inputs.parameters)) registerSecret(value);
       const task = await resolveTask(c, inputs);
       const runner = runnerFor(c, inputs);
-      const notBefore = (inputs.intentAt ?? (await c.client.serverTime())) - TIME_TOLERANCE_MS;
+      // The request's time as is, with no margin: it is already a lower bound (a Date header is truncated to the
+      // second), and a wider margin could take the previous run of the same task for this one.
+      const notBefore = inputs.intentAt ?? (await c.client.serverTime());
       // Runs of this task by this principal since the request: a run an earlier attempt started (its answer
       // lost, or its apply dead). The provider's token reads the history, so no run token is minted for it.
       const ours = () => findRunSince(c.client, task.id, notBefore, inputs.clientId);
