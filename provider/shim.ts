@@ -1,3 +1,4 @@
+import { sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -28,8 +29,52 @@ const texts = new Map<string, string>();
 export abstract class DynamicResource extends pulumi.dynamic.Resource {
   constructor(provider: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, module: string, type: string) {
     if ("__provider" in props) throw new Error("A dynamic resource must not define the __provider key");
-    super(STUB, name, withProviderText(props, provider), opts, module, type);
+    const restore = lightStacks();
+    try {
+      super(STUB, name, withProviderText(props, provider), opts, module, type);
+    } finally {
+      restore();
+    }
   }
+}
+
+/** The resource classes' compiled code: its frames say nothing about where the user declared a resource. */
+const OWN_CODE = __dirname + sep;
+
+/**
+ * Makes the stack captures of a resource's construction cheap and its recorded stack the user's own.
+ *
+ * While a resource is constructed, @pulumi/pulumi captures `new Error().stack` four times per property (debug
+ * context for its promise-leak report, printed only with PULUMI_DEBUG_PROMISE_LEAKS) and once at unlimited depth
+ * for the resource's source position and stack trace, which the engine stores in state. In a program run by
+ * `pulumi`, every capture is source-mapped (cmd/run installs source-map-support): ~2 ms per resource, most of a
+ * large preview's time in the program. Here the debug captures get no frames (unless that variable is set), and
+ * the recorded stack drops this package's frames and the program runner's (node internals, node_modules), so
+ * the source position is the user's `new ...` line, not pulumi-talend's constructor, and state keeps ~2 frames
+ * instead of ~14. The SDK's own leading frames are kept: it skips a fixed number of them.
+ */
+function lightStacks(): () => void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return () => undefined;
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  Error.stackTraceLimit = 0;
+  Error.prepareStackTrace = (error, frames) => {
+    const kept = usersFrames(frames);
+    return prepare ? prepare(error, kept) : [String(error), ...kept.map((f) => `    at ${f}`)].join("\n");
+  };
+  return () => {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = prepare;
+  };
+}
+
+/** The SDK's frames up to this package's, then the frames of the user's code. */
+function usersFrames(frames: NodeJS.CallSite[]): NodeJS.CallSite[] {
+  const file = (f: NodeJS.CallSite) => f.getFileName() ?? "";
+  const firstOwn = frames.findIndex((f) => file(f).startsWith(OWN_CODE));
+  if (firstOwn < 0) return frames;
+  const usersCode = (f: NodeJS.CallSite) => { const name = file(f); return name !== "" && !name.startsWith(OWN_CODE) && !name.startsWith("node:") && !name.includes(`${sep}node_modules${sep}`) && !name.includes("/node_modules/"); };
+  return [...frames.slice(0, firstOwn), ...frames.slice(firstOwn).filter(usersCode)];
 }
 
 /** Never called: the engine's host loads the shim text, which requires the real provider by name. */

@@ -26,8 +26,8 @@ export function checkInputs<S extends z.ZodObject>(
   const { __provider, ...given } = news;
   const unknownKeys = Object.keys(given).filter((k) => containsUnknown(given[k]));
   const known = Object.fromEntries(Object.entries(given).filter(([k]) => !unknownKeys.includes(k)));
-  const lenient = schema.partial(Object.fromEntries(unknownKeys.filter((k) => k in schema.shape).map((k) => [k, true])) as never);
-  const parsed = (rules ? lenient.superRefine(rules as never) : lenient).safeParse(known);
+  const lenient = lenientSchema(schema, unknownKeys.filter((k) => k in schema.shape));
+  const parsed = (rules ? refined(lenient, rules) : lenient).safeParse(known);
   const failures = parsed.success
     ? []
     : parsed.error.issues
@@ -38,6 +38,29 @@ export function checkInputs<S extends z.ZodObject>(
   const data = parsed.success ? parsed.data : lenient.safeParse(known).data;
   return { inputs: { ...(data as object), ...pick(given, unknownKeys) } as z.output<S> };
 }
+
+/**
+ * The schema with `optionalKeys` made optional, built once per schema and key set: zod compiles each new schema
+ * on its first parse, which cost more than the parse itself when it happened at every check (one per resource).
+ */
+function lenientSchema<S extends z.ZodObject>(schema: S, optionalKeys: string[]): z.ZodObject {
+  let bySet = lenientSchemas.get(schema);
+  if (!bySet) lenientSchemas.set(schema, (bySet = new Map()));
+  const id = optionalKeys.join("\0");
+  let lenient = bySet.get(id);
+  if (!lenient) bySet.set(id, (lenient = optionalKeys.length ? schema.partial(Object.fromEntries(optionalKeys.map((k) => [k, true])) as never) : schema));
+  return lenient;
+}
+const lenientSchemas = new WeakMap<z.ZodObject, Map<string, z.ZodObject>>();
+
+function refined(schema: z.ZodObject, rules: (value: never, ctx: z.RefinementCtx) => void): z.ZodType {
+  let byRules = refinedSchemas.get(schema);
+  if (!byRules) refinedSchemas.set(schema, (byRules = new Map()));
+  let out = byRules.get(rules);
+  if (!out) byRules.set(rules, (out = schema.superRefine(rules as never)));
+  return out;
+}
+const refinedSchemas = new WeakMap<z.ZodObject, Map<Function, z.ZodType>>();
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, obj[k]]));

@@ -77,6 +77,35 @@ test("a program with many resources serializes once: every resource of a kind ca
   assert.equal(shim("ServiceAccount"), shim("ServiceAccount"), "one text per kind, built once");
 });
 
+test("the stack recorded for a resource is where the program declared it, and construction leaves Error's settings as they were", async () => {
+  const recorded: Array<Array<{ uri: string } | undefined>> = [];
+  const R = pulumi.Resource as unknown as { stackTrace(skip: number): Array<{ uri: string } | undefined> };
+  const stackTrace = R.stackTrace;
+  R.stackTrace = (skip) => {
+    const frames = stackTrace(skip + 1); // + this wrapper's frame
+    recorded.push(frames);
+    return frames;
+  };
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  try {
+    const sa = new ServiceAccount("sa-stack", { name: "sa-stack" }); // creates its intent too
+    new WorkspacePermission("sa-stack-ws", { serviceAccountId: sa.clientId, workspaceId: "w", permissions: ["EXECUTE"] });
+  } finally {
+    R.stackTrace = stackTrace;
+  }
+  assert.equal(Error.stackTraceLimit, limit);
+  assert.equal(Error.prepareStackTrace, prepare);
+  assert.equal(recorded.length, 3);
+  for (const frames of recorded) {
+    assert.match(frames[0]?.uri ?? "", /serialization\.test\.js$/, `the source position is this test's line, got ${JSON.stringify(frames[0])}`);
+    assert.ok(!frames.some((f) => f?.uri.includes("/dist/provider/") || f?.uri.includes("/node_modules/")), JSON.stringify(frames));
+  }
+  // What @pulumi/pulumi would have recorded without it: its first frame is the resource class, not the caller.
+  const plain = new Error().stack!.split("\n").length;
+  assert.ok(plain > 3, "control: this process captures real stacks");
+});
+
 test("control: pulumi.dynamic.Resource serializes once per provider object (its providerCache), so the count above is real", async () => {
   class Control extends pulumi.dynamic.Resource {}
   const before = closureSerializations;
