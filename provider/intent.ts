@@ -39,6 +39,37 @@ export function intentOptions(opts: pulumi.CustomResourceOptions | undefined, ex
   return { parent: opts?.parent, protect: opts?.protect, aliases, ...extra };
 }
 
+/**
+ * Talend's time recorded before the POST of this account (see intent.ts above), as the account's `intentAt`.
+ *
+ * The accounts a program declares in one pass (in the same synchronous run of code, as a loop or a list of
+ * declarations does) share one intent, named after the first of them: an intent per account made up a quarter of
+ * a large stack's resources, each with its own registration, check, diff and checkpoint. The shared intent's key
+ * is every member's name and rotation, so it is replaced whenever any member will be created anew (a new
+ * account, a rotation): every account's create still has an intent recorded after its declaration and before
+ * its POST, which is all that reconciliation needs. Accounts declared later (inside an `apply` or a callback)
+ * start a new batch; a batch of one is an intent per account.
+ */
+export function accountIntentAt(name: string, rotation: pulumi.Output<string>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<number> {
+  if (!openBatch) {
+    const members: Array<pulumi.Output<string>> = [];
+    // Sealed when the code that declared the first member returns: membership must not depend on timing (an
+    // HTTP answer arriving sooner or later), or preview and up could disagree about the intent.
+    const sealed = new Promise<pulumi.Output<string>>((resolve) =>
+      queueMicrotask(() => {
+        openBatch = undefined;
+        resolve(pulumi.all(members).apply((entries) => JSON.stringify([...entries].sort())));
+      }),
+    );
+    // Not protected even when its first member is: it is replaced whenever the batch changes.
+    const intent = new Intent("ServiceAccountIntent", name, pulumi.output(sealed), intentOptions(opts, { protect: undefined }));
+    openBatch = { members, at: intent.at };
+  }
+  openBatch.members.push(rotation.apply((r) => JSON.stringify([name, r])));
+  return openBatch.at;
+}
+let openBatch: { members: Array<pulumi.Output<string>>; at: pulumi.Output<number> } | undefined;
+
 export class Intent extends DynamicResource {
   /** Talend's time (epoch ms) when the intent was recorded. */
   declare readonly at: pulumi.Output<number>;

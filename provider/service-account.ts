@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
-import { Intent, intentOptions } from "./intent";
+import { accountIntentAt } from "./intent";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
 import { DynamicResource, shim } from "./shim";
@@ -85,10 +85,10 @@ export class ServiceAccount extends DynamicResource {
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
     // A new account (first create or rotation) gets a new intent first; see intent.ts.
     const rotation = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
-    const intent = new Intent("ServiceAccountIntent", name, rotation, intentOptions(opts));
+    const intentAt = accountIntentAt(name, rotation, opts);
     const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-    super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt: intent.at }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
+    super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
     this.clientId = this.id;
   }
 }
