@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
 import { Intent, intentOptions } from "./intent";
-import { nameChecked } from "./name-checks";
+import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
 import type { Context } from "./settings";
 import { DynamicResource, shim } from "./shim";
@@ -268,8 +268,10 @@ async function resolveTask(ctx: Context, inputs: TaskExecutionInputs): Promise<R
     const task = await ctx.client.tasks.get(inputs.taskId);
     return { id: task.id, workspace: { id: task.workspace?.id ?? "", name: task.workspace?.name }, label: `"${task.name}" [${task.id}]` };
   }
-  const ws = await ctx.client.workspaces.getByName(inputs.workspace as string, inputs.environment as string);
-  const task = await ctx.client.tasks.findByName(inputs.task as string, ws);
+  // The check's reads (one cache per process): the names it just looked up cost no second round of requests.
+  const found = await checkTask(readsFor(ctx), inputs.task as string, inputs.workspace as string, inputs.environment as string, "TaskExecution");
+  if (isFailure(found)) throw nameError(found);
+  const { task, workspace: ws } = found;
   return { id: task.executable, workspace: { id: ws.id, name: ws.name }, label: `"${task.name}" in ${ws.name} (${ws.environment.name})` };
 }
 

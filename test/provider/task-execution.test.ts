@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import type { Handler } from "../../provider/dynamic";
+import { Context } from "../../provider/settings";
+import { taskExecutionProvider } from "../../provider/task-execution";
 import { TalendClient, TokenCache } from "../../sdk";
-import { providerFixture, workspaceId } from "../helpers/provider-context";
+import { ADMIN_PAT, providerFixture, workspaceId } from "../helpers/provider-context";
 
 const EDIT = "TMC_TASKS_AND_PLANS_EDIT";
 
@@ -193,4 +196,46 @@ test("a create retried after the apply died finds the run started after its requ
   assert.notEqual(third.id, first.id, "a new request runs again");
   assert.equal(startPosts(), posts + 1);
   await f.taskExecution.delete(third.id, third.outs);
+});
+
+/** A provider process of its own (its own context and caches), as one `pulumi up` has. */
+function freshProcess() {
+  const ctx = new Context({ baseUrl: f.emulator.url, token: ADMIN_PAT });
+  return { ctx, provider: taskExecutionProvider(() => ctx) as unknown as Handler };
+}
+
+test("check then create of a run by names: the environment, workspace and task are read once per process", async () => {
+  const { ctx, provider } = freshProcess();
+  const from = f.emulator.requests().length;
+  const lookups = () => f.emulator.requests().slice(from).filter((r) => r.method === "GET" && r.path.startsWith("/orchestration/")).map((r) => r.path);
+  try {
+    const checked = await provider.check({}, { ...task("seed-database"), ...runner, intentAt: await f.intentNow(), pollIntervalSeconds: 0.05 });
+    assert.equal(checked.failures, undefined);
+    const timer = setInterval(() => f.emulator.clock.advance(2_000), 20);
+    try {
+      const { outs } = await provider.create(checked.inputs!);
+      assert.equal(outs.status, "execution_successful");
+    } finally {
+      clearInterval(timer);
+    }
+    assert.deepEqual(lookups(), ["/orchestration/environments", "/orchestration/workspaces", "/orchestration/executables/tasks"]);
+  } finally {
+    await ctx.client.close();
+  }
+});
+
+test("a task name known only at apply time and mistyped fails the create with preview's words, and starts nothing", async () => {
+  const { ctx, provider } = freshProcess();
+  const posts = startPosts();
+  const checked = await provider.check({}, { ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
+  try {
+    await assert.rejects(provider.create({ ...checked.inputs!, task: "seed-databse" }), (e: Error & { code?: string }) => {
+      assert.match(e.message, /^TaskExecution\.task: no task named "seed-databse" in workspace "ops" of environment "development" \[[0-9a-f]{24}\]; did you mean "seed-database"\?/);
+      assert.equal(e.code, "not-found");
+      return true;
+    });
+    assert.equal(startPosts(), posts);
+  } finally {
+    await ctx.client.close();
+  }
 });
