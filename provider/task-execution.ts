@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
 import { Intent, intentOptions } from "./intent";
 import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
-import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
+import { missingRunPermissions, notAllowedToRun } from "./run-diagnosis";
 import type { Context } from "./settings";
 import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
@@ -179,8 +179,6 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
         resume: ours,
         post: async () => {
           if (inputs.clientId) {
-            const missing = await missingRunPermissions(c, inputs.clientId, task.workspace);
-            if (missing.length) throw notAllowedToRun(task.label, missing, false);
             // Tokens snapshot permissions at mint time: run with one minted now, after every grant.
             runner.markPermissionsChanged(inputs.clientId);
             await firstToken(runner, clock);
@@ -190,7 +188,8 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
             return started.executionId;
           } catch (e) {
             if (!isTalendError(e, 403)) throw e;
-            throw notAllowedToRun(task.label, inputs.clientId ? await missingRunPermissions(c, inputs.clientId, task.workspace) : [], true);
+            // Refused, so nothing started: only now read what the account lacks (see run-diagnosis.ts).
+            throw notAllowedToRun(task.label, inputs.clientId ? await missingRunPermissions(c, inputs.clientId, task.workspace) : []);
           }
         },
         reconcile: async () => {

@@ -132,16 +132,34 @@ test("destroy cancels a run still going; destroying a finished run sends nothing
   assert.equal(f.emulator.requests().filter((r) => r.method === "DELETE").length, deletes);
 });
 
-test("missing 'Tasks and Plans - Edit' or EXECUTE: preflight names each fix and sends no POST", async () => {
+test("missing 'Tasks and Plans - Edit' or EXECUTE: Talend's 403 is explained, each missing permission with its fix; nothing started", async () => {
   const weak = await f.createVia(f.serviceAccount, { name: "te-weak", permissions: ["TMC_ENGINE_USE"] });
   const posts = startPosts();
-  await assert.rejects(f.createVia(f.taskExecution, { ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error) => {
-    assert.match(e.message, /nothing was started/);
+  const runs = executions().length;
+  const from = f.emulator.requests().length;
+  await assert.rejects(f.createVia(f.taskExecution, { ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error & { status?: number; code?: string }) => {
+    assert.match(e.message, /^TaskExecution: cannot run task "seed-database" in ops \(development\): Talend answered 403 Forbidden; nothing was started:\n/);
     assert.match(e.message, new RegExp(`"Tasks and Plans - Edit" \\(${EDIT}\\): add "${EDIT}"`));
     assert.match(e.message, /has no permission on workspace "ops".*WorkspacePermission with permissions \["EXECUTE"\]/);
+    assert.equal(e.status, 403);
+    assert.equal(e.code, "missing-permission");
     return true;
   });
-  assert.equal(startPosts(), posts);
+  const log = f.emulator.requests().slice(from).map((r) => `${r.method} ${r.path.replace(/\/[^/]*[0-9][^/]*/g, "/{id}")} ${r.status}`);
+  assert.equal(startPosts(), posts + 1, "one POST, refused");
+  assert.equal(executions().length, runs, "nothing started");
+  const refused = log.indexOf("POST /processing/executions 403");
+  assert.ok(refused >= 0, log.join("\n"));
+  assert.deepEqual(log.slice(refused + 1), ["GET /account/service-accounts/{id} 200", "GET /security/workspaces/{id}/service-accounts/{id}/permissions 404"], "the account and its grant are read after the 403 only");
+});
+
+test("an allowed run reads neither its account nor its grant, and mints one token", async () => {
+  const from = f.emulator.requests().length;
+  const { outs } = await createFast({ ...task("seed-database"), ...runner });
+  assert.equal(outs.status, "execution_successful");
+  const log = f.emulator.requests().slice(from);
+  assert.deepEqual(log.filter((r) => r.method === "GET" && r.path.includes(runner.clientId)).map((r) => r.path), []);
+  assert.equal(log.filter((r) => r.path === "/security/oauth/token").length, 1);
 });
 
 test("the support article's pitfall: a token minted before the grant gets 403, TaskExecution still runs", async () => {
