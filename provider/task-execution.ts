@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
+import { isFreshIntent } from "./fresh-intents";
 import { Intent, intentOptions } from "./intent";
 import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-diagnosis";
@@ -176,7 +177,8 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       const ours = () => findRunSince(c.client, task.id, notBefore, inputs.clientId);
       const executionId = await createOnce<string>({
         what: `TaskExecution: starting task ${task.label}`,
-        resume: ours,
+        // A request this process created just now has no earlier attempt to find (see fresh-intents.ts).
+        resume: isFreshIntent(inputs.intentAt) ? undefined : ours,
         post: async () => {
           if (inputs.clientId) {
             // Tokens snapshot permissions at mint time: run with one minted now, after every grant.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Handler } from "../../provider/dynamic";
+import { intentProvider } from "../../provider/intent";
 import { Context } from "../../provider/settings";
 import { taskExecutionProvider } from "../../provider/task-execution";
 import { TalendClient, TokenCache } from "../../sdk";
@@ -256,4 +257,17 @@ test("a task name known only at apply time and mistyped fails the create with pr
   } finally {
     await ctx.client.close();
   }
+});
+
+test("a request created by this process has no earlier run to look for; one from state (an earlier process) is looked up", async () => {
+  const history = () => f.emulator.requests().filter((r) => r.method === "GET" && /^\/processing\/executables\/tasks\/[^/]+\/executions$/.test(r.path)).length;
+  const request = await intentProvider(() => f.ctx).create({ key: "run-now" });
+  const before = history();
+  const fresh = await createFast({ ...task("seed-database"), ...runner, intentAt: request.outs!.at });
+  assert.equal(fresh.outs.status, "execution_successful");
+  assert.equal(history(), before, "no look for an earlier attempt's run");
+  // A request this process did not create came from state: an apply may have died after its POST.
+  const fromState = await createFast({ ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
+  assert.equal(fromState.outs.status, "execution_successful");
+  assert.equal(history(), before + 1, "looked once, found nothing, started the run");
 });
