@@ -57,7 +57,17 @@ interface Phase {
 
 function kindOf(method: string, path: string): string {
   if (path === "/security/oauth/token") return "token mint";
-  const family = path.startsWith("/account/service-accounts/permissions") ? "catalogue" : path.startsWith("/account") ? "service account" : path.startsWith("/security") ? "grant" : path.startsWith("/processing") || path.startsWith("/monitoring") ? "execution" : "lookup";
+  const family = path.startsWith("/account/service-accounts/permissions")
+    ? "catalogue"
+    : path.startsWith("/account")
+      ? "service account"
+      : path.startsWith("/security")
+        ? "grant"
+        : /^\/processing\/executables\/tasks\/[^/]+\/executions$/.test(path)
+          ? "run history"
+          : path.startsWith("/processing") || path.startsWith("/monitoring")
+            ? "execution"
+            : "lookup";
   return `${method} ${family}`;
 }
 
@@ -247,8 +257,9 @@ function goals(results: Scenario[], lookups: Awaited<ReturnType<typeof repeatedL
   const over = reqs.filter((q) => q.q > 1.2);
   out.upRequestsWithin1_2xOfMinimum = {
     met: over.length === 0,
-    value: reqs.map((q) => `K=${q.k}: ${x(q.q)} (${q.r.up.requests} / ${q.r.minimumRequests})`).join(", "),
-    why: over.length === 0 ? "" : whyExtraRequests(over[over.length - 1]!.r),
+    // Each extra request is listed with its reason, met or not; the smallest K shows them best.
+    value: `${reqs.map((q) => `K=${q.k}: ${x(q.q)} (${q.r.up.requests} / ${q.r.minimumRequests})`).join(", ")}; beyond the minimum at K=${reqs[0]!.k}: ${extraRequests(reqs[0]!.r)}`,
+    why: over.length === 0 ? "" : `K=${over[over.length - 1]!.k}: ${extraRequests(over[over.length - 1]!.r)}`,
   };
   const first = results[0];
   const last = results[results.length - 1];
@@ -278,18 +289,20 @@ function whyOverEmpty(r: Scenario): string {
   return `what an empty program does not pay: starting the dynamic-provider host (a Node.js process loading @pulumi/pulumi), loading pulumi-talend, the lookups, and per resource the SDK's registration work in the program (4 source-mapped Error stack captures per property) and a Check/Diff round trip to the provider, for ${r.resources} resources`;
 }
 
-function whyExtraRequests(r: Scenario): string {
-  const k = r.k;
-  const extraMints = Math.max(0, r.up.tokenMints - 1);
-  const parts = extraMints ? [`${extraMints} token mints beyond the run's first (a renewal)`] : [];
-  if (r.up.byKind["GET catalogue"]) parts.push(`${r.up.byKind["GET catalogue"]} catalogue reads (permission IDs are checked against the tenant's catalogue; the first response also gives Talend's time for the intents)`);
-  const extraLookups = (r.up.byKind["GET lookup"] ?? 0) - 3;
-  if (extraLookups > 0) parts.push(`${extraLookups} lookups beyond 3 (the run resolves its task and workspace itself; environments are a lookup too)`);
-  const execution = (r.up.byKind["GET execution"] ?? 0) - 1;
-  if (execution > 0) parts.push(`${execution} status polls beyond one (the run takes 0.2 s)`);
-  const reads = (r.up.byKind["GET service account"] ?? 0) + (r.up.byKind["GET grant"] ?? 0);
-  if (reads) parts.push(`${reads} preflight reads (account, grant) before the run`);
-  return `K=${k}: ${parts.join("; ")}`;
+/** Every request of `up` beyond the API's minimum, each with its reason (the minimum: see `scenario`). */
+function extraRequests(r: Scenario): string {
+  const n = (kind: string) => r.up.byKind[kind] ?? 0;
+  const parts: string[] = [];
+  const mints = r.up.tokenMints - 1;
+  if (mints > 0) parts.push(`${mints} token mints beyond the run's one (renewals while it is waited for)`);
+  if (n("GET catalogue")) parts.push(`${n("GET catalogue")} catalogue read${n("GET catalogue") > 1 ? "s" : ""} (the accounts' permission IDs are checked against the tenant's catalogue; its Date header gives the intents Talend's time)`);
+  if (n("GET lookup") > 3) parts.push(`${n("GET lookup")} lookups where 3 are counted (the program lists environments, then workspaces: both of its workspaces in one list; the provider, another process, lists environments, workspaces and tasks once to check and resolve the run's task by name)`);
+  if (n("GET run history")) parts.push(`${n("GET run history")} run-history reads (a run whose request comes from state looks for the run of a dead apply first)`);
+  const polls = n("GET execution") - 1;
+  if (polls > 0) parts.push(`${polls} status polls beyond one (the user's choice: the program polls every 0.05 s, growing by half, for a run of 0.2 s)`);
+  const reads = n("GET service account") + n("GET grant");
+  if (reads) parts.push(`${reads} reads of the run's account and grant (made only after a 403, to name what is missing)`);
+  return parts.length ? parts.join("; ") : "none";
 }
 
 const s = (n: number) => `${n.toFixed(1)} s`;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { noteFreshIntent } from "./fresh-intents";
 import type { Context } from "./settings";
 import { DynamicResource, shim } from "./shim";
 import { MODULE } from "./types";
@@ -91,7 +92,7 @@ export function intentProvider(ctx: () => Context): pulumi.dynamic.ResourceProvi
       return { changes: replaces.length > 0, replaces };
     },
     async create(inputs) {
-      return { id: randomUUID(), outs: { key: inputs.key, at: await ctx().client.serverTime() } };
+      return { id: randomUUID(), outs: { key: inputs.key, at: noteFreshIntent(await ctx().client.serverTime()) } };
     },
     async read(id, props) {
       return { id, props: props! };

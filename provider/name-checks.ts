@@ -14,6 +14,8 @@ import { containsUnknown } from "./validation";
 export interface NameFailure {
   property: string;
   reason: string;
+  /** Nothing of that name, or several (the SDK's codes); absent when the names could not be read. */
+  code?: "not-found" | "ambiguous-name";
 }
 
 /** The reads the checks need. `cachedReads` shares them across every resource of a process. */
@@ -66,8 +68,8 @@ export async function checkEnvironment(reads: NameReads, environment: string, la
   if (found.length === 1) return found[0] as Environment;
   const names = all.map((e) => e.name);
   return found.length
-    ? { property, reason: `${label}.${property}: ${found.length} environments are named "${environment}"; give the workspace by id (workspaceId) instead` }
-    : { property, reason: `${label}.${property}: no environment named "${environment}"${didYouMean(environment, names)}${visible("environment", names)}` };
+    ? { property, reason: `${label}.${property}: ${found.length} environments are named "${environment}"; give the workspace by id (workspaceId) instead`, code: "ambiguous-name" }
+    : { property, reason: `${label}.${property}: no environment named "${environment}"${didYouMean(environment, names)}${visible("environment", names)}`, code: "not-found" };
 }
 
 /** The workspace of this name in the named environment, or a failure naming both by name. */
@@ -79,8 +81,8 @@ export async function checkWorkspace(reads: NameReads, workspace: string, enviro
   if (found.length === 1) return { ...(found[0] as Workspace), environment: env };
   const names = all.map((w) => w.name);
   return found.length
-    ? { property: "workspace", reason: `${label}.workspace: ${found.length} workspaces are named "${workspace}" in environment "${environment}"; give workspaceId instead` }
-    : { property: "workspace", reason: `${label}.workspace: no workspace named "${workspace}" in environment "${environment}"${didYouMean(workspace, names)}${visible("workspace", names)}` };
+    ? { property: "workspace", reason: `${label}.workspace: ${found.length} workspaces are named "${workspace}" in environment "${environment}"; give workspaceId instead`, code: "ambiguous-name" }
+    : { property: "workspace", reason: `${label}.workspace: no workspace named "${workspace}" in environment "${environment}"${didYouMean(workspace, names)}${visible("workspace", names)}`, code: "not-found" };
 }
 
 /** The task by name in a workspace (given by names), or a failure that names the workspace by name. */
@@ -93,8 +95,8 @@ export async function checkTask(reads: NameReads, task: string, workspace: strin
   const names = all.map((t) => t.name);
   const where = `in workspace "${workspace}" of environment "${environment}" [${ws.id}]`;
   return found.length
-    ? { property, reason: `${label}.${property}: ${found.length} tasks are named "${task}" ${where}; give taskId instead` }
-    : { property, reason: `${label}.${property}: no task named "${task}" ${where}${didYouMean(task, names)}${visible("task", names)}` };
+    ? { property, reason: `${label}.${property}: ${found.length} tasks are named "${task}" ${where}; give taskId instead`, code: "ambiguous-name" }
+    : { property, reason: `${label}.${property}: no task named "${task}" ${where}${didYouMean(task, names)}${visible("task", names)}`, code: "not-found" };
 }
 
 /** Account permission IDs missing from the tenant's catalogue, with the closest IDs. */
@@ -104,7 +106,7 @@ export async function checkPermissionIds(reads: NameReads, ids: readonly string[
   if (!unknown.length) return undefined;
   const listed = unknown.map((id) => `"${id}"`).join(", ");
   const hints = unknown.map((id) => (unknown.length > 1 ? didYouMean(id, catalog.ids).replace(/^; /, `; instead of "${id}", `) : didYouMean(id, catalog.ids))).join("");
-  return { property: "permissions", reason: `${label}.permissions: ${listed} not in this tenant's permission catalogue${hints} (getPermissionCatalog() lists them all)` };
+  return { property: "permissions", reason: `${label}.permissions: ${listed} not in this tenant's permission catalogue${hints} (getPermissionCatalog() lists them all)`, code: "not-found" };
 }
 
 export function isFailure(v: unknown): v is NameFailure {
@@ -143,6 +145,21 @@ export async function checkNames(reads: NameReads, kind: string, inputs: Record<
 }
 
 const readsOf = new WeakMap<Context, NameReads>();
+
+/**
+ * The reads of one provider process (one CLI command), shared by every resource's check and by the creates that
+ * resolve names: a run checked a moment ago finds its task again without a request.
+ */
+export function readsFor(c: Context): NameReads {
+  let reads = readsOf.get(c);
+  if (!reads) readsOf.set(c, (reads = cachedReads(c.client, () => c.permissionCatalog())));
+  return reads;
+}
+
+/** A failed check as the error of an apply (for names known only then): the words preview would have used. */
+export function nameError(f: NameFailure): TalendError {
+  return new TalendError({ kind: f.code === "ambiguous-name" ? "ambiguous-lookup" : "not-found-lookup", message: f.reason });
+}
 /** Causes already reported by one check of this process (a bad token fails every read; say it once). */
 const reported = new Set<string>();
 
@@ -161,8 +178,7 @@ export async function nameChecked<I>(ctx: () => Context, olds: unknown, result: 
   } catch {
     return result;
   }
-  let reads = readsOf.get(c);
-  if (!reads) readsOf.set(c, (reads = cachedReads(c.client, () => c.permissionCatalog())));
+  const reads = readsFor(c);
   try {
     const before = olds && typeof olds === "object" && Object.keys(olds).length ? (olds as Record<string, unknown>) : undefined;
     const failures = await checkNames(reads, kind, result.inputs as Record<string, unknown>, before);

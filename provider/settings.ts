@@ -51,7 +51,9 @@ export class Context {
   private catalog?: { at: number; value: Promise<PermissionCatalog> };
 
   constructor(readonly settings: Settings) {
-    this.client = new TalendClient({ endpoint: settings.baseUrl, credentials: { token: settings.token } });
+    // Intents need Talend's time before anything else is sent, and the accounts' checks need the catalogue:
+    // reading the catalogue as the clock probe makes both one request.
+    this.client = new TalendClient({ endpoint: settings.baseUrl, credentials: { token: settings.token }, clockProbe: () => this.permissionCatalog() });
   }
 
   /** The tenant's permission catalogue, cached for a minute (it changes only with Talend releases). */

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
+import { isFreshIntent } from "./fresh-intents";
 import { Intent, intentOptions } from "./intent";
-import { nameChecked } from "./name-checks";
-import { missingRunPermissions, notAllowedToRun } from "./run-preflight";
+import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
+import { missingRunPermissions, notAllowedToRun } from "./run-diagnosis";
 import type { Context } from "./settings";
 import { DynamicResource, shim } from "./shim";
 import { type ArgsOf, MODULE } from "./types";
@@ -176,11 +177,10 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       const ours = () => findRunSince(c.client, task.id, notBefore, inputs.clientId);
       const executionId = await createOnce<string>({
         what: `TaskExecution: starting task ${task.label}`,
-        resume: ours,
+        // A request this process created just now has no earlier attempt to find (see fresh-intents.ts).
+        resume: isFreshIntent(inputs.intentAt) ? undefined : ours,
         post: async () => {
           if (inputs.clientId) {
-            const missing = await missingRunPermissions(c, inputs.clientId, task.workspace);
-            if (missing.length) throw notAllowedToRun(task.label, missing, false);
             // Tokens snapshot permissions at mint time: run with one minted now, after every grant.
             runner.markPermissionsChanged(inputs.clientId);
             await firstToken(runner, clock);
@@ -190,7 +190,8 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
             return started.executionId;
           } catch (e) {
             if (!isTalendError(e, 403)) throw e;
-            throw notAllowedToRun(task.label, inputs.clientId ? await missingRunPermissions(c, inputs.clientId, task.workspace) : [], true);
+            // Refused, so nothing started: only now read what the account lacks (see run-diagnosis.ts).
+            throw notAllowedToRun(task.label, inputs.clientId ? await missingRunPermissions(c, inputs.clientId, task.workspace) : []);
           }
         },
         reconcile: async () => {
@@ -268,8 +269,10 @@ async function resolveTask(ctx: Context, inputs: TaskExecutionInputs): Promise<R
     const task = await ctx.client.tasks.get(inputs.taskId);
     return { id: task.id, workspace: { id: task.workspace?.id ?? "", name: task.workspace?.name }, label: `"${task.name}" [${task.id}]` };
   }
-  const ws = await ctx.client.workspaces.getByName(inputs.workspace as string, inputs.environment as string);
-  const task = await ctx.client.tasks.findByName(inputs.task as string, ws);
+  // The check's reads (one cache per process): the names it just looked up cost no second round of requests.
+  const found = await checkTask(readsFor(ctx), inputs.task as string, inputs.workspace as string, inputs.environment as string, "TaskExecution");
+  if (isFailure(found)) throw nameError(found);
+  const { task, workspace: ws } = found;
   return { id: task.executable, workspace: { id: ws.id, name: ws.name }, label: `"${task.name}" in ${ws.name} (${ws.environment.name})` };
 }
 

@@ -26,6 +26,12 @@ export interface TalendClientOptions extends Omit<TransportOptions, "baseUrl"> {
   tokenCache?: TokenCache;
   /** Share an existing transport (connection pool, rate limiter) instead of creating one. */
   transport?: Transport;
+  /**
+   * The read `serverTime()` sends when no response has given Talend's time yet; by default the permission
+   * catalogue (GET /account/service-accounts/permissions). A caller that reads something anyway, and keeps the
+   * answer, passes that read: the probe then costs no request of its own.
+   */
+  clockProbe?: () => Promise<unknown>;
 }
 
 /**
@@ -123,12 +129,12 @@ export class TalendClient {
   async serverTime(): Promise<number> {
     if (this.transport.serverClockOffsetMs === undefined) {
       // Callers that start together share one probe.
-      this.clockProbe ??= this.serviceAccounts.permissionCatalog().finally(() => (this.clockProbe = undefined));
-      await this.clockProbe;
+      this.probing ??= (this.options.clockProbe?.() ?? this.serviceAccounts.permissionCatalog()).finally(() => (this.probing = undefined));
+      await this.probing;
     }
     return Date.now() + (this.transport.serverClockOffsetMs ?? 0);
   }
-  private clockProbe?: Promise<unknown>;
+  private probing?: Promise<unknown>;
 
   async close(): Promise<void> {
     if (!this.options.transport) await this.transport.close();

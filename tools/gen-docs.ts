@@ -18,7 +18,7 @@ const HIDDEN = new Set(["suffix", "intentAt", "intentUrn"]);
 const RESOURCES = [
   { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
   { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
-  { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution", "run-preflight"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
+  { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution", "run-diagnosis"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
 ];
 
 function source(name: string): ts.SourceFile {

@@ -101,3 +101,18 @@ test("names unchanged since the last apply are not read again: a no-op preview c
   assert.equal((await checkNames(r, "TaskExecution", { ...olds, task: "seed-databse" }, olds))[0]?.property, "task", "a changed name is checked");
   assert.match((await checkNames(r, "ServiceAccount", { permissions: ["TMC_GONE", "TMC_ENGIN_USE"] }, olds))[0]?.reason ?? "", /^ServiceAccount\.permissions: "TMC_ENGIN_USE" not/, "only the added ID");
 });
+
+test("one catalogue read per process: the intents' probe of Talend's clock is the read the accounts' checks need", async () => {
+  const fresh = new Context({ baseUrl: emu.url, token: "emulator-admin-pat" });
+  const catalogueReads = () => emu.requests().filter((q) => q.path === "/account/service-accounts/permissions").length;
+  const before = catalogueReads();
+  try {
+    const at = await Promise.all([fresh.client.serverTime(), fresh.client.serverTime()]); // intents created together
+    assert.ok(at.every((t) => Math.abs(t - emu.clock.now()) < 2_000), "Talend's time, from the probe's Date header");
+    const check = await nameChecked(() => fresh, undefined, { inputs: { name: "sa", permissions: ["TMC_ENGINE_USE"] } }, "ServiceAccount");
+    assert.equal(check.failures, undefined);
+    assert.equal(catalogueReads() - before, 1, "the check reused the probe's answer");
+  } finally {
+    await fresh.client.close();
+  }
+});

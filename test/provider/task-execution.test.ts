@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import type { Handler } from "../../provider/dynamic";
+import { intentProvider } from "../../provider/intent";
+import { Context } from "../../provider/settings";
+import { taskExecutionProvider } from "../../provider/task-execution";
 import { TalendClient, TokenCache } from "../../sdk";
-import { providerFixture, workspaceId } from "../helpers/provider-context";
+import { ADMIN_PAT, providerFixture, workspaceId } from "../helpers/provider-context";
 
 const EDIT = "TMC_TASKS_AND_PLANS_EDIT";
 
@@ -129,16 +133,34 @@ test("destroy cancels a run still going; destroying a finished run sends nothing
   assert.equal(f.emulator.requests().filter((r) => r.method === "DELETE").length, deletes);
 });
 
-test("missing 'Tasks and Plans - Edit' or EXECUTE: preflight names each fix and sends no POST", async () => {
+test("missing 'Tasks and Plans - Edit' or EXECUTE: Talend's 403 is explained, each missing permission with its fix; nothing started", async () => {
   const weak = await f.createVia(f.serviceAccount, { name: "te-weak", permissions: ["TMC_ENGINE_USE"] });
   const posts = startPosts();
-  await assert.rejects(f.createVia(f.taskExecution, { ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error) => {
-    assert.match(e.message, /nothing was started/);
+  const runs = executions().length;
+  const from = f.emulator.requests().length;
+  await assert.rejects(f.createVia(f.taskExecution, { ...task("seed-database"), clientId: weak.id, clientSecret: weak.outs.clientSecret }), (e: Error & { status?: number; code?: string }) => {
+    assert.match(e.message, /^TaskExecution: cannot run task "seed-database" in ops \(development\): Talend answered 403 Forbidden; nothing was started:\n/);
     assert.match(e.message, new RegExp(`"Tasks and Plans - Edit" \\(${EDIT}\\): add "${EDIT}"`));
     assert.match(e.message, /has no permission on workspace "ops".*WorkspacePermission with permissions \["EXECUTE"\]/);
+    assert.equal(e.status, 403);
+    assert.equal(e.code, "missing-permission");
     return true;
   });
-  assert.equal(startPosts(), posts);
+  const log = f.emulator.requests().slice(from).map((r) => `${r.method} ${r.path.replace(/\/[^/]*[0-9][^/]*/g, "/{id}")} ${r.status}`);
+  assert.equal(startPosts(), posts + 1, "one POST, refused");
+  assert.equal(executions().length, runs, "nothing started");
+  const refused = log.indexOf("POST /processing/executions 403");
+  assert.ok(refused >= 0, log.join("\n"));
+  assert.deepEqual(log.slice(refused + 1), ["GET /account/service-accounts/{id} 200", "GET /security/workspaces/{id}/service-accounts/{id}/permissions 404"], "the account and its grant are read after the 403 only");
+});
+
+test("an allowed run reads neither its account nor its grant, and mints one token", async () => {
+  const from = f.emulator.requests().length;
+  const { outs } = await createFast({ ...task("seed-database"), ...runner });
+  assert.equal(outs.status, "execution_successful");
+  const log = f.emulator.requests().slice(from);
+  assert.deepEqual(log.filter((r) => r.method === "GET" && r.path.includes(runner.clientId)).map((r) => r.path), []);
+  assert.equal(log.filter((r) => r.path === "/security/oauth/token").length, 1);
 });
 
 test("the support article's pitfall: a token minted before the grant gets 403, TaskExecution still runs", async () => {
@@ -193,4 +215,59 @@ test("a create retried after the apply died finds the run started after its requ
   assert.notEqual(third.id, first.id, "a new request runs again");
   assert.equal(startPosts(), posts + 1);
   await f.taskExecution.delete(third.id, third.outs);
+});
+
+/** A provider process of its own (its own context and caches), as one `pulumi up` has. */
+function freshProcess() {
+  const ctx = new Context({ baseUrl: f.emulator.url, token: ADMIN_PAT });
+  return { ctx, provider: taskExecutionProvider(() => ctx) as unknown as Handler };
+}
+
+test("check then create of a run by names: the environment, workspace and task are read once per process", async () => {
+  const { ctx, provider } = freshProcess();
+  const from = f.emulator.requests().length;
+  const lookups = () => f.emulator.requests().slice(from).filter((r) => r.method === "GET" && r.path.startsWith("/orchestration/")).map((r) => r.path);
+  try {
+    const checked = await provider.check({}, { ...task("seed-database"), ...runner, intentAt: await f.intentNow(), pollIntervalSeconds: 0.05 });
+    assert.equal(checked.failures, undefined);
+    const timer = setInterval(() => f.emulator.clock.advance(2_000), 20);
+    try {
+      const { outs } = await provider.create(checked.inputs!);
+      assert.equal(outs.status, "execution_successful");
+    } finally {
+      clearInterval(timer);
+    }
+    assert.deepEqual(lookups(), ["/orchestration/environments", "/orchestration/workspaces", "/orchestration/executables/tasks"]);
+  } finally {
+    await ctx.client.close();
+  }
+});
+
+test("a task name known only at apply time and mistyped fails the create with preview's words, and starts nothing", async () => {
+  const { ctx, provider } = freshProcess();
+  const posts = startPosts();
+  const checked = await provider.check({}, { ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
+  try {
+    await assert.rejects(provider.create({ ...checked.inputs!, task: "seed-databse" }), (e: Error & { code?: string }) => {
+      assert.match(e.message, /^TaskExecution\.task: no task named "seed-databse" in workspace "ops" of environment "development" \[[0-9a-f]{24}\]; did you mean "seed-database"\?/);
+      assert.equal(e.code, "not-found");
+      return true;
+    });
+    assert.equal(startPosts(), posts);
+  } finally {
+    await ctx.client.close();
+  }
+});
+
+test("a request created by this process has no earlier run to look for; one from state (an earlier process) is looked up", async () => {
+  const history = () => f.emulator.requests().filter((r) => r.method === "GET" && /^\/processing\/executables\/tasks\/[^/]+\/executions$/.test(r.path)).length;
+  const request = await intentProvider(() => f.ctx).create({ key: "run-now" });
+  const before = history();
+  const fresh = await createFast({ ...task("seed-database"), ...runner, intentAt: request.outs!.at });
+  assert.equal(fresh.outs.status, "execution_successful");
+  assert.equal(history(), before, "no look for an earlier attempt's run");
+  // A request this process did not create came from state: an apply may have died after its POST.
+  const fromState = await createFast({ ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
+  assert.equal(fromState.outs.status, "execution_successful");
+  assert.equal(history(), before + 1, "looked once, found nothing, started the run");
 });

@@ -33,6 +33,42 @@ test("a permission change makes earlier tokens stale", async () => {
   assert.equal((await cache.get("sa", mint)).accessToken, "t2");
 });
 
+test("a token whose mint was requested after the change is fresh, even within the same millisecond", async () => {
+  const now = 7_000; // a frozen clock: the mark and the mint share one millisecond, as they usually do
+  const cache = new TokenCache(60_000, () => now);
+  let n = 0;
+  const mint = async () => ({ accessToken: `t${++n}`, mintedAt: now, expiresAt: now + 1_800_000 });
+  const before = await cache.get("sa", mint);
+  cache.markPermissionsChanged("sa");
+  assert.ok(cache.isStale("sa", before), "minted before the change");
+  const after = await cache.get("sa", mint);
+  assert.equal(after.accessToken, "t2");
+  assert.equal(cache.isStale("sa", after), false, "minted after the change");
+  assert.equal((await cache.get("sa", mint)).accessToken, "t2", "reused: no second mint for the same change");
+  assert.equal(n, 2);
+});
+
+test("a mint requested before a change is not shared with callers after it, nor cached over the newer token", async () => {
+  const cache = new TokenCache(60_000, () => 9_000);
+  const releases: Array<() => void> = [];
+  let n = 0;
+  const mint = () => {
+    const token = { accessToken: `t${++n}`, mintedAt: 9_000, expiresAt: 9_000 + 1_800_000 };
+    return new Promise<typeof token>((resolve) => releases.push(() => resolve(token)));
+  };
+  const early = cache.get("sa", mint);
+  cache.markPermissionsChanged("sa"); // a grant lands while that mint is in flight
+  const late = cache.get("sa", mint);
+  assert.equal(n, 2, "the caller after the change gets a mint of its own");
+  releases[1]!();
+  assert.equal((await late).accessToken, "t2");
+  releases[0]!();
+  assert.equal((await early).accessToken, "t1", "the earlier caller still gets its answer");
+  assert.ok(cache.isStale("sa", await early));
+  assert.equal((await cache.get("sa", mint)).accessToken, "t2", "the newer token stays cached");
+  assert.equal(n, 2);
+});
+
 test("the client mints with Basic auth and the documented JSON body, and re-mints once on 401", async () => {
   const s = await scriptedServer([token(1), json(401, {}), token(2), json(200, [])]);
   const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
@@ -66,6 +102,20 @@ test("a 403 with a token older than the account's last permission change is retr
     const res = await client.executions.start({ executable: "t1" });
     assert.equal(res.executionId, "e-1");
     assert.deepEqual(s.requests.map((r) => r.headers.authorization?.split(" ")[1]?.slice(0, 5)), [s.requests[0]!.headers.authorization!.split(" ")[1]!.slice(0, 5), "tok-1", s.requests[0]!.headers.authorization!.split(" ")[1]!.slice(0, 5), "tok-2"]);
+  } finally {
+    await client.close();
+    await s.close();
+  }
+});
+
+test("a run's token, minted right after marking the change, is the one its request uses: one mint", async () => {
+  const s = await scriptedServer([token(1), json(201, { executionId: "e-1" })]);
+  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
+  try {
+    client.markPermissionsChanged("client-1");
+    await client.accessToken();
+    assert.equal((await client.executions.start({ executable: "t1" })).executionId, "e-1");
+    assert.deepEqual(s.requests.map((r) => r.url), ["/security/oauth/token", "/processing/executions"]);
   } finally {
     await client.close();
     await s.close();

@@ -164,3 +164,22 @@ test("the client-side rate limiter lets a minute's quota burst, then spaces requ
   await limiter.take("processing"); // no limit configured for this family
   assert.equal(slept.length, 1);
 });
+
+test("serverTime probes once with the caller's read when given one, else with the permission catalogue; later calls read the Date headers already seen", async () => {
+  const talendNow = Date.parse("Wed, 01 Jan 2031 10:00:00 GMT");
+  const s = await scriptedServer([json(200, [], { date: new Date(talendNow).toUTCString() })]);
+  const probe: TalendClient = new TalendClient({ endpoint: s.url, credentials: { token: "pat" }, rateLimits: false, clockProbe: (): Promise<unknown> => probe.environments.list() });
+  const plain = new TalendClient({ endpoint: s.url, credentials: { token: "pat" }, rateLimits: false });
+  try {
+    const [a, b] = await Promise.all([probe.serverTime(), probe.serverTime()]);
+    assert.ok(a >= talendNow && a - talendNow < 5_000 && b >= talendNow, "Talend's time, not ours");
+    await probe.serverTime();
+    assert.deepEqual(s.requests.map((r) => r.url), ["/orchestration/environments"], "one probe, the caller's");
+    await plain.serverTime();
+    assert.equal(s.requests.at(-1)?.url, "/account/service-accounts/permissions");
+  } finally {
+    await probe.close();
+    await plain.close();
+    await s.close();
+  }
+});
