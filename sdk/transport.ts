@@ -1,4 +1,12 @@
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+
+/**
+ * undici, loaded at the first request: it takes ~40 ms to load, on the critical path of every preview's first
+ * check, and a preview with nothing new to validate sends no request from the provider.
+ */
+let undici: typeof import("undici") | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadUndici = (): typeof import("undici") => (undici ??= require("undici") as typeof import("undici"));
 import { TalendError } from "./errors";
 import { type ApiFamily, DOCUMENTED_LIMITS_PER_MINUTE, RateLimiter, familyOf } from "./rate-limiter";
 import { redact } from "./redact";
@@ -66,8 +74,9 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_E
 /** Sends one logical request: rate limit, timeouts, retries with backoff and Retry-After. Knows nothing of auth. */
 export class Transport {
   readonly baseUrl: string;
-  private readonly dispatcher: Dispatcher;
+  private dispatcherInUse?: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly timeouts: TransportOptions["timeouts"];
   private readonly retry: RetryPolicy;
   private readonly limiter: RateLimiter;
   private readonly maxResponseBytes: number;
@@ -77,15 +86,8 @@ export class Transport {
   constructor(opts: TransportOptions) {
     this.baseUrl = opts.baseUrl;
     this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher =
-      opts.dispatcher ??
-      new Agent({
-        keepAliveTimeout: 10_000,
-        connections: 64,
-        connect: { timeout: opts.timeouts?.connectMs ?? 10_000 },
-        headersTimeout: opts.timeouts?.headersMs ?? 60_000,
-        bodyTimeout: opts.timeouts?.bodyMs ?? 60_000,
-      });
+    this.dispatcherInUse = opts.dispatcher;
+    this.timeouts = opts.timeouts;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.limiter = new RateLimiter(opts.rateLimits === false ? {} : { ...DOCUMENTED_LIMITS_PER_MINUTE, ...opts.rateLimits }, Date.now, this.sleep);
@@ -122,7 +124,7 @@ export class Transport {
       this.log?.(redact(`-> ${req.method} ${req.path} (attempt ${attempt})`));
       let outcome: { response: ApiResponse } | { error: unknown; sent: boolean };
       try {
-        const res = await request(url, { method: req.method, headers, body, dispatcher: this.dispatcher });
+        const res = await loadUndici().request(url, { method: req.method, headers, body, dispatcher: this.dispatcher });
         const text = await readLimited(res.body, this.maxResponseBytes, req.method, req.path);
         this.sampleServerTime(res.headers.date);
         outcome = { response: { status: res.statusCode, headers: res.headers, body: parseJson(text), text, attempts: attempt } };
@@ -167,8 +169,19 @@ export class Transport {
     return Math.round(exp * (1 - Math.random() * 0.25));
   }
 
+  /** The given dispatcher, else one keep-alive Agent of this transport's own, made at the first request. */
+  private get dispatcher(): Dispatcher {
+    return (this.dispatcherInUse ??= new (loadUndici().Agent)({
+      keepAliveTimeout: 10_000,
+      connections: 64,
+      connect: { timeout: this.timeouts?.connectMs ?? 10_000 },
+      headersTimeout: this.timeouts?.headersMs ?? 60_000,
+      bodyTimeout: this.timeouts?.bodyMs ?? 60_000,
+    }));
+  }
+
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher && this.dispatcherInUse) await this.dispatcherInUse.close();
   }
 }
 
