@@ -41,7 +41,7 @@ export function intentOptions(opts: pulumi.CustomResourceOptions | undefined, ex
 }
 
 /**
- * Talend's time recorded before the POST of this account (see intent.ts above), as the account's `intentAt`.
+ * Talend's time recorded before the POST of this account (see the top of this file), as the account's `intentAt`.
  *
  * The accounts a program declares in one pass (in the same synchronous run of code, as a loop or a list of
  * declarations does) share one intent, named after the first of them: an intent per account made up a quarter of

@@ -73,7 +73,10 @@ function usersFrames(frames: NodeJS.CallSite[]): NodeJS.CallSite[] {
   const file = (f: NodeJS.CallSite) => f.getFileName() ?? "";
   const firstOwn = frames.findIndex((f) => file(f).startsWith(OWN_CODE));
   if (firstOwn < 0) return frames;
-  const usersCode = (f: NodeJS.CallSite) => { const name = file(f); return name !== "" && !name.startsWith(OWN_CODE) && !name.startsWith("node:") && !name.includes(`${sep}node_modules${sep}`) && !name.includes("/node_modules/"); };
+  const usersCode = (f: NodeJS.CallSite) => {
+    const name = file(f);
+    return name !== "" && !name.startsWith(OWN_CODE) && !name.startsWith("node:") && !name.includes(`${sep}node_modules${sep}`) && !name.includes("/node_modules/");
+  };
   return [...frames.slice(0, firstOwn), ...frames.slice(firstOwn).filter(usersCode)];
 }
 

@@ -44,23 +44,22 @@ export function checkInputs<S extends z.ZodObject>(
  * on its first parse, which cost more than the parse itself when it happened at every check (one per resource).
  */
 function lenientSchema<S extends z.ZodObject>(schema: S, optionalKeys: string[]): z.ZodObject {
-  let bySet = lenientSchemas.get(schema);
-  if (!bySet) lenientSchemas.set(schema, (bySet = new Map()));
-  const id = optionalKeys.join("\0");
-  let lenient = bySet.get(id);
-  if (!lenient) bySet.set(id, (lenient = optionalKeys.length ? schema.partial(Object.fromEntries(optionalKeys.map((k) => [k, true])) as never) : schema));
-  return lenient;
+  return memo(lenientSchemas, schema, optionalKeys.join("\0"), () => (optionalKeys.length ? schema.partial(Object.fromEntries(optionalKeys.map((k) => [k, true])) as never) : schema));
 }
-const lenientSchemas = new WeakMap<z.ZodObject, Map<string, z.ZodObject>>();
+const lenientSchemas = new WeakMap<object, Map<unknown, z.ZodObject>>();
 
 function refined(schema: z.ZodObject, rules: (value: never, ctx: z.RefinementCtx) => void): z.ZodType {
-  let byRules = refinedSchemas.get(schema);
-  if (!byRules) refinedSchemas.set(schema, (byRules = new Map()));
-  let out = byRules.get(rules);
-  if (!out) byRules.set(rules, (out = schema.superRefine(rules as never)));
-  return out;
+  return memo(refinedSchemas, schema, rules, () => schema.superRefine(rules as never));
 }
-const refinedSchemas = new WeakMap<z.ZodObject, Map<Function, z.ZodType>>();
+const refinedSchemas = new WeakMap<object, Map<unknown, z.ZodType>>();
+
+function memo<V>(cache: WeakMap<object, Map<unknown, V>>, owner: object, key: unknown, make: () => V): V {
+  let byKey = cache.get(owner);
+  if (!byKey) cache.set(owner, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (value === undefined) byKey.set(key, (value = make()));
+  return value;
+}
 
 function pick(obj: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, obj[k]]));
