@@ -3,6 +3,7 @@
 // and says exactly what is missing, with the fix. Human output by default, --json for CI. Exit code 0 when
 // every check passed, 1 when one failed, 2 on bad usage. Never prints a credential.
 import { parseArgs } from "node:util";
+import { joinCredentialValues } from "./credential-args";
 import { type Finding, TalendClient, TalendError, type TalendErrorCode, TokenCache, buildCatalog, redact, runReadiness, tasksAndPlansEditFix } from "../sdk";
 
 interface Check {
@@ -43,7 +44,7 @@ function findingFix(f: Finding): string | undefined {
 
 export async function doctor(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ checks: Check[]; ok: boolean; help?: string }> {
   const { values: o } = parseArgs({
-    args: argv,
+    args: joinCredentialValues(argv),
     options: {
       region: { type: "string" },
       endpoint: { type: "string" },

@@ -11,6 +11,7 @@ import { type Permission, type ServiceAccountRecord as ServiceAccount, TalendCli
 import { ServiceAccountInputsSchema } from "../provider/service-account";
 import { readSettings } from "../provider/settings";
 import { WorkspacePermissionInputsSchema } from "../provider/workspace-permission";
+import { joinCredentialValues } from "./credential-args";
 
 const USAGE = `usage: talend-import [--region eu|us|us-west|ap|au | --endpoint URL] [--token PAT]
                      [--name GLOB]... [--environment NAME] [--out DIR [--force]]
@@ -254,7 +255,7 @@ export function parseFlags(argv: string[]): ImportOptions | "help" {
   let values;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: joinCredentialValues(argv),
       options: {
         region: { type: "string" },
         endpoint: { type: "string" },

@@ -50,6 +50,9 @@ test("bad credentials and no credentials fail clearly, each fix naming the flag 
   const connectivity = badPat.checks.find((c) => c.name === "connectivity");
   assert.equal(connectivity?.ok, false);
   assert.match(connectivity!.fix!, /--token \(or TALEND_TOKEN\)/);
+  // Credentials are random: one beginning with "-" is still a value, not a flag (a base64url secret does 1 time in 64).
+  const dashed = await doctor(["--endpoint", emu.url, "--client-id", sa.id, "--client-secret", "-dash-first", "--token", "-also"], {});
+  assert.equal(dashed.checks.find((c) => c.name === "token-minting")?.ok, false, "parsed as a (wrong) secret, then refused by Talend");
   const none = await doctor(["--endpoint", emu.url], {});
   assert.deepEqual([none.ok, none.checks[0]?.name, none.checks[0]?.ok], [false, "credentials", false]);
 });
