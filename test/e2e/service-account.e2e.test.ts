@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as talend from "pulumi-talend";
 const config = new pulumi.Config();
 const account = new talend.ServiceAccount("ci", { name: "ci-runner", permissions: config.require("perms").split(",") });
+for (const extra of (config.get("extra") ?? "").split(",").filter(Boolean)) new talend.ServiceAccount(extra, { name: extra });
 const grant = new talend.WorkspacePermission("ci-ops", {
   serviceAccountId: account.clientId, workspace: "ops", environment: "development", permissions: ["EXECUTE"],
 });
@@ -85,6 +86,20 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
     await stack.up();
     assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
     assert.deepEqual(emulator.state().workspacePermissions[0]!.permissions, ["EXECUTE"]);
+  });
+
+  await t.test("an account declared beside the first: preview shows it and the accounts' shared intent renewed, nothing else; up does that", async () => {
+    await stack.run(["config", "set", "extra", "ci-2"]);
+    const preview = await stack.preview();
+    assert.deepEqual(preview.changeSummary, { create: 1, replace: 1, same: 3 }, JSON.stringify(preview.changeSummary));
+    const changed = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").slice(-2).join("::")}`);
+    assert.deepEqual(changed.filter((c) => !/^(create-replacement|delete-replaced) /.test(c)).sort(), ["create pulumi-nodejs:dynamic/talend:ServiceAccount::ci-2", "replace pulumi-nodejs:dynamic/talend:ServiceAccountIntent::ci"], changed.join("; "));
+    await stack.up();
+    assert.deepEqual(accounts().map((a) => a.name).sort(), ["ci-2", "ci-runner"]);
+    assert.equal(accounts().find((a) => a.name === "ci-runner")!.id, sa.id, "the first account is untouched");
+    assert.deepEqual(Object.keys((await stack.preview()).changeSummary), ["same"], "and the next preview shows no change");
+    const intents = (await stack.exportState()).deployment.resources.filter((r: { type: string }) => r.type.endsWith("ServiceAccountIntent"));
+    assert.equal(intents.length, 1, "one intent for both accounts");
   });
 
   await t.test("destroy leaves the emulator and the stack empty", async () => {
