@@ -32,6 +32,11 @@ export abstract class DynamicResource extends pulumi.dynamic.Resource {
     const restore = lightStacks();
     try {
       super(STUB, name, withProviderText(props, provider), opts, module, type);
+    } catch (e) {
+      // A mistake the SDK rejects on the spot (an invalid parent, say): give it back the stack it would have had.
+      restore();
+      if (e instanceof Error) Error.captureStackTrace(e);
+      throw e;
     } finally {
       restore();
     }

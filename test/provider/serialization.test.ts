@@ -103,6 +103,17 @@ test("the stack recorded for a resource is where the program declared it, and co
     assert.match(frames[0]?.uri ?? "", /serialization\.test\.js$/, `the source position is this test's line, got ${JSON.stringify(frames[0])}`);
     assert.ok(!frames.some((f) => f?.uri.includes("/dist/provider/") || f?.uri.includes("/node_modules/")), JSON.stringify(frames));
   }
+  // A mistake the SDK rejects during construction still says where it was made.
+  const thrown = (() => {
+    try {
+      new ServiceAccount("sa-bad-parent", { name: "x" }, { parent: {} as pulumi.Resource });
+    } catch (e) {
+      return e as Error;
+    }
+  })();
+  assert.match(thrown?.message ?? "", /parent is not a valid Resource/);
+  assert.match(thrown!.stack!, /serialization\.test\.js/, thrown!.stack);
+  assert.equal(Error.stackTraceLimit, limit);
   // What @pulumi/pulumi would have recorded without it: its first frame is the resource class, not the caller.
   const plain = new Error().stack!.split("\n").length;
   assert.ok(plain > 3, "control: this process captures real stacks");
