@@ -2,7 +2,7 @@
 // (see shim.ts). It owns the process-wide provider configuration and maps resource kinds to handlers.
 import type * as pulumi from "@pulumi/pulumi";
 import { withPulumiFix } from "./error-fixes";
-import { intentProvider } from "./intent";
+import { accountsIntentProvider, intentProvider } from "./intent";
 import { serviceAccountProvider } from "./service-account";
 import { Context, readSettings } from "./settings";
 import { taskExecutionProvider } from "./task-execution";
@@ -19,6 +19,7 @@ const providers: Record<string, (ctx: () => Context) => Handler> = {
   WorkspacePermission: asHandler(workspacePermissionProvider),
   TaskExecution: asHandler((ctx) => taskExecutionProvider(ctx)),
   Intent: asHandler(intentProvider),
+  AccountsIntent: asHandler(accountsIntentProvider),
 };
 
 const handlers = new Map<string, Handler>();

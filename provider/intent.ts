@@ -45,31 +45,87 @@ export function intentOptions(opts: pulumi.CustomResourceOptions | undefined, ex
  *
  * The accounts a program declares in one pass (in the same synchronous run of code, as a loop or a list of
  * declarations does) share one intent, named after the first of them: an intent per account made up a quarter of
- * a large stack's resources, each with its own registration, check, diff and checkpoint. The shared intent's key
- * is every member's name and rotation, so it is replaced whenever any member will be created anew (a new
- * account, a rotation): every account's create still has an intent recorded after its declaration and before
- * its POST, which is all that reconciliation needs. Accounts declared later (inside an `apply` or a callback)
- * start a new batch; a batch of one is an intent per account.
+ * a large stack's resources, each with its own registration, check, diff and checkpoint. The shared intent keeps
+ * a time per member, as separate intents would: a member seen for the first time, or rotated, gets a new time
+ * (the intent is updated in place, before any member's create); the others keep theirs. So an account whose POST
+ * a dead apply sent is still recognised by the next one even if the program gained or lost accounts in between.
+ * Accounts declared later (inside an `apply` or a callback) start a new batch.
  */
 export function accountIntentAt(name: string, rotation: pulumi.Output<string>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Output<number> {
   if (!openBatch) {
-    const members: Array<pulumi.Output<string>> = [];
+    const members: Array<pulumi.Output<[string, string]>> = [];
     // Sealed when the code that declared the first member returns: membership must not depend on timing (an
     // HTTP answer arriving sooner or later), or preview and up could disagree about the intent.
-    const sealed = new Promise<pulumi.Output<string>>((resolve) =>
+    const sealed = new Promise<pulumi.Output<Record<string, string>>>((resolve) =>
       queueMicrotask(() => {
         openBatch = undefined;
-        resolve(pulumi.all(members).apply((entries) => JSON.stringify([...entries].sort())));
+        resolve(pulumi.all(members).apply((entries) => Object.fromEntries(entries)));
       }),
     );
-    // Not protected even when its first member is: it is replaced whenever the batch changes.
-    const intent = new Intent("ServiceAccountIntent", name, pulumi.output(sealed), intentOptions(opts, { protect: undefined }));
+    // Not protected even when its first member is: it changes whenever the batch does.
+    const intent = new AccountsIntent(name, pulumi.output(sealed), intentOptions(opts, { protect: undefined }));
     openBatch = { members, at: intent.at };
   }
-  openBatch.members.push(rotation.apply((r) => JSON.stringify([name, r])));
-  return openBatch.at;
+  openBatch.members.push(rotation.apply((r): [string, string] => [name, r]));
+  return openBatch.at.apply((at) => at?.[name]) as pulumi.Output<number>;
 }
-let openBatch: { members: Array<pulumi.Output<string>>; at: pulumi.Output<number> } | undefined;
+let openBatch: { members: Array<pulumi.Output<[string, string]>>; at: pulumi.Output<Record<string, number>> } | undefined;
+
+const AccountsIntentInputsSchema = z.object({
+  /** Each member account (its resource name) and what would create it anew (rotation settings); stored hashed. */
+  members: z.record(z.string(), z.string()),
+});
+export type AccountsIntentInputs = z.output<typeof AccountsIntentInputsSchema>;
+
+export interface AccountsIntentOutputs extends AccountsIntentInputs {
+  /** Per member: Talend's time (epoch ms) when its intent was recorded; a lower bound. */
+  at: Record<string, number>;
+}
+
+/** The intent shared by the accounts declared in one pass: `ServiceAccountIntent`, named after the first. */
+export class AccountsIntent extends DynamicResource {
+  declare readonly at: pulumi.Output<Record<string, number>>;
+
+  constructor(name: string, members: pulumi.Input<Record<string, string>>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("AccountsIntent"), name, { members, at: undefined }, opts, MODULE, "ServiceAccountIntent");
+  }
+}
+
+export function accountsIntentProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<AccountsIntentInputs, AccountsIntentOutputs> {
+  /** Members new or rotated since `olds` get Talend's time now; the others keep theirs. */
+  const stamp = async (news: AccountsIntentInputs, olds?: Partial<AccountsIntentOutputs>): Promise<AccountsIntentOutputs> => {
+    let now: number | undefined;
+    const at: Record<string, number> = {};
+    for (const [name, digest] of Object.entries(news.members)) {
+      const kept = olds?.members?.[name] === digest ? olds.at?.[name] : undefined;
+      at[name] = typeof kept === "number" ? kept : (now ??= await ctx().client.serverTime());
+    }
+    return { members: news.members, at };
+  };
+  return {
+    async check(_olds, news) {
+      const checked = checkInputs(AccountsIntentInputsSchema, undefined, news, "intent");
+      const members = checked.inputs?.members;
+      if (!members || containsUnknown(members)) return checked;
+      return { inputs: { members: Object.fromEntries(Object.entries(members).map(([name, rotation]) => [name, digest(rotation)])) } };
+    },
+    async diff(_id, olds, news) {
+      return { changes: changedKeys(olds, news, ["members"]).length > 0, replaces: [] };
+    },
+    async create(inputs) {
+      return { id: randomUUID(), outs: await stamp(inputs) };
+    },
+    async update(_id, olds, news) {
+      return { outs: await stamp(news, olds) };
+    },
+    async read(id, props) {
+      return { id, props: props! };
+    },
+    async delete() {
+      // Nothing exists in Talend: the intent lives in state only.
+    },
+  };
+}
 
 export class Intent extends DynamicResource {
   /** Talend's time (epoch ms) when the intent was recorded. */
