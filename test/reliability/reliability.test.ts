@@ -26,6 +26,14 @@ test("engine killed right after each unrecoverable POST, resumed on a fresh mach
   }
 });
 
+test("engine killed right after an account POST, the program gains an account, resumed on a fresh machine: the POSTed account is still ours", { skip, timeout: 300_000 }, async () => {
+  const r = await killAtPoint(KILL_POINTS[0], { accounts: 2, runs: 0, freshMachine: true, seed: 8, maxUps: 2, growBeforeResume: true });
+  assert.ok(r.killed, "the kill landed before the update finished");
+  assert.ok(r.converged && r.upsNeeded === 1, `the next up converges by itself: ${JSON.stringify(r)}`);
+  assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));
+  assert.equal(r.destroyLeftovers, 0);
+});
+
 test("quick interrupted applies: killed up and destroy, resumed on a fresh machine, converge with no duplicate or orphan", { skip, timeout: 600_000 }, async () => {
   const r = await interruptedApplies({ trials: 2, accounts: 4, runs: 1, seed: 11, maxUps: 3, freshMachine: true });
   assert.deepEqual(Object.fromEntries(Object.keys(clean).map((k) => [k, r[k as keyof typeof clean]])), clean, JSON.stringify(r));

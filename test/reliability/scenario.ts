@@ -192,7 +192,12 @@ export interface KillPointResult extends Verdict {
 }
 
 /** Kills `up` right after the emulator has seen the point's request, resumes (optionally elsewhere), converges. */
-export async function killAtPoint(point: (typeof KILL_POINTS)[number], opts: { accounts: number; runs: number; freshMachine: boolean; seed: number; maxUps: number }): Promise<KillPointResult> {
+/**
+ * Kills the engine right after the `point` request, then converges (on this machine or a fresh one). With
+ * `growBeforeResume`, the program declares one more account before the next up, as a fix pushed after a
+ * failed pipeline would: what the dead apply POSTed must still be recognised.
+ */
+export async function killAtPoint(point: (typeof KILL_POINTS)[number], opts: { accounts: number; runs: number; freshMachine: boolean; seed: number; maxUps: number; growBeforeResume?: boolean }): Promise<KillPointResult> {
   const { emulator, stack } = await setup(opts.accounts, opts.runs, opts.seed);
   try {
     const seen = () => emulator.requests().filter((r) => r.method === point.method && point.path.test(r.path)).length;
@@ -202,6 +207,7 @@ export async function killAtPoint(point: (typeof KILL_POINTS)[number], opts: { a
     const deadline = Date.now() + 120_000;
     while (!finished && seen() < point.nth && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     const killed = await killAndMoveOn(stack, child, done, opts.freshMachine);
+    if (opts.growBeforeResume) await stack.run(["config", "set", "accounts", String(opts.accounts + 1)]);
     const { ups, converged } = await converge(stack, opts.maxUps);
     const verdict = await verify(emulator, stack, opts.runs);
     await stack.run(["destroy", "--yes", "--non-interactive"], { allowFailure: true });
