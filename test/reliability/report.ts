@@ -19,11 +19,13 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(killsElsewhere));
   const seeds = quick ? [5] : [5, 6, 7];
   const points: Array<{ label: string; same: KillPointResult[]; elsewhere: KillPointResult[] }> = [];
-  for (const point of KILL_POINTS) {
-    const row = { label: point.label, same: [] as KillPointResult[], elsewhere: [] as KillPointResult[] };
+  // The last row: the program gains an account between the dead apply and the next one (a fix pushed after a failed pipeline).
+  const cases = [...KILL_POINTS.map((point) => ({ point, label: point.label as string, grow: false })), { point: KILL_POINTS[0], label: `${KILL_POINTS[0].label}, then the program gains an account`, grow: true }];
+  for (const { point, label, grow } of cases) {
+    const row = { label, same: [] as KillPointResult[], elsewhere: [] as KillPointResult[] };
     for (const seed of seeds) {
       for (const freshMachine of [false, true]) {
-        const r = await killAtPoint(point, { accounts: quick ? 2 : 5, runs: 1, freshMachine, seed, maxUps: 3 });
+        const r = await killAtPoint(point, { accounts: quick ? 2 : 5, runs: 1, freshMachine, seed, maxUps: 3, growBeforeResume: grow });
         console.log(JSON.stringify(r));
         (freshMachine ? row.elsewhere : row.same).push(r);
       }
