@@ -14,8 +14,8 @@ import { changedKeys, checkInputs, containsUnknown } from "./validation";
  * moment. If the apply dies after the POST, the next `up` (on any machine, over the same backend) finds the
  * intent in state and recognises what was created after it as its own. See docs/design.md.
  *
- * The intent is replaced exactly when its owner will be created anew (its `key` changes: triggers for a run,
- * rotateSecret for an account), so each create has an intent no older than itself.
+ * A run's intent is replaced exactly when the run will be created anew (its `key`, the triggers, changes), so
+ * each create has an intent no older than itself. Accounts share one per batch, with a time each (below).
  */
 const IntentInputsSchema = z.object({
   /** What the owner will create; stored hashed. */
