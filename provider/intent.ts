@@ -28,8 +28,6 @@ export interface IntentOutputs extends IntentInputs {
   at: number;
 }
 
-export type IntentKind = "ServiceAccountIntent" | "TaskExecutionIntent";
-
 /**
  * Options of an owner that its intent must share: the same parent, and the owner's renames (aliases by name or
  * parent), so that renaming a TaskExecution does not make a new request, which would run the task again.
@@ -118,21 +116,17 @@ export function accountsIntentProvider(ctx: () => Context): pulumi.dynamic.Resou
     async update(_id, olds, news) {
       return { outs: await stamp(news, olds) };
     },
-    async read(id, props) {
-      return { id, props: props! };
-    },
-    async delete() {
-      // Nothing exists in Talend: the intent lives in state only.
-    },
+    ...stateOnly<AccountsIntentOutputs>(),
   };
 }
 
+/** A run's request: `TaskExecutionIntent`, replaced with each new run (accounts share `AccountsIntent`). */
 export class Intent extends DynamicResource {
   /** Talend's time (epoch ms) when the intent was recorded. */
   declare readonly at: pulumi.Output<number>;
 
-  constructor(kind: IntentKind, name: string, key: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions) {
-    super(shim("Intent"), name, { key, at: undefined }, opts, MODULE, kind);
+  constructor(name: string, key: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions) {
+    super(shim("Intent"), name, { key, at: undefined }, opts, MODULE, "TaskExecutionIntent");
   }
 }
 
@@ -150,12 +144,17 @@ export function intentProvider(ctx: () => Context): pulumi.dynamic.ResourceProvi
     async create(inputs) {
       return { id: randomUUID(), outs: { key: inputs.key, at: noteFreshIntent(await ctx().client.serverTime()) } };
     },
+    ...stateOnly<IntentOutputs>(),
+  };
+}
+
+/** An intent exists in state only: refresh keeps it as it is, delete has nothing to remove in Talend. */
+function stateOnly<O>(): Pick<pulumi.dynamic.ResourceProvider<never, O>, "read" | "delete"> {
+  return {
     async read(id, props) {
       return { id, props: props! };
     },
-    async delete() {
-      // Nothing exists in Talend: the intent lives in state only.
-    },
+    async delete() {},
   };
 }
 

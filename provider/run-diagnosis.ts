@@ -2,11 +2,9 @@ import { TalendError, runReadiness } from "../sdk";
 import { describeFinding } from "./error-fixes";
 import type { Context } from "./settings";
 
-/**
- * Why Talend refused to start a run (403 on POST /processing/executions). The requirements are read only after
- * that refusal, never before the POST: a run that is allowed, the usual case, costs no reads for them, and the
- * 403 leaves nothing started, so asking afterwards loses nothing.
- */
+// Why Talend refused to start a run (403 on POST /processing/executions). The requirements are read only after
+// that refusal, never before the POST: a run that is allowed, the usual case, costs no reads for them, and the
+// 403 leaves nothing started, so asking afterwards loses nothing.
 
 /** The unmet run requirements of a service account, each as "what is missing: the fix" (see sdk/run-readiness). */
 export async function missingRunPermissions(ctx: Context, serviceAccountId: string, workspace: { id: string; name?: string }): Promise<string[]> {

@@ -127,7 +127,7 @@ export class TaskExecution extends DynamicResource {
     // The run's request: replaced exactly when a new run is due, and recorded in state before the run starts.
     const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
     const key = pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
-    const request = new Intent("TaskExecutionIntent", name, key, intentOptions(opts, { dependsOn: opts?.dependsOn }));
+    const request = new Intent(name, key, intentOptions(opts, { dependsOn: opts?.dependsOn }));
     const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
     super(shim("TaskExecution"), name, { ...outputs, ...args, intentAt: request.at, intentUrn: request.urn }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
     this.request = request;
