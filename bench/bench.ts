@@ -6,8 +6,8 @@
 // that the noise of a shared machine cancels out as far as it can: preview, no-op up and the empty program's
 // commands are sampled twice (before and after the deployment) and the quicker sample counts.
 //
-//   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run; with the accounts' shared intent and
-//                        the run's, 3K + 3 resources)
+//   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run; with an intent per account and the
+//                        run's, 4K + 2 resources)
 //   BENCH_EXTRAS=0       skip the lookup variant and the checkpoint diagnostic
 import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,15 +27,15 @@ const STACK = "bench";
 const EMPTY_PROGRAM = `import "@pulumi/pulumi";\n`;
 
 /**
- * The floor any dynamic provider sets: as many resources as the bootstrap declares (3K + 3), through a provider
+ * The floor any dynamic provider sets: as many resources as the bootstrap registers (4K + 2), through a provider
  * that does nothing (no network, no validation, the engine's own diff). The engine starts the dynamic-provider
  * host at the first registration and makes one Check and one Diff round trip per resource, one after another.
  */
 const NOOP_PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
-const k = new pulumi.Config().requireNumber("k");
+const n = new pulumi.Config().requireNumber("k"); // here: the number of resources
 const provider: pulumi.dynamic.ResourceProvider = { async create(inputs) { return { id: "noop", outs: inputs }; } };
-for (let i = 0; i < 3 * k + 3; i++) new pulumi.dynamic.Resource(provider, "r" + i, { i }, undefined, "noop", "Noop");
+for (let i = 0; i < n; i++) new pulumi.dynamic.Resource(provider, "r" + i, { i }, undefined, "noop", "Noop");
 `;
 
 /** K accounts with EXECUTE on 2 workspaces; account 0 then runs the seed task. Workspaces are looked up once. */
@@ -199,14 +199,14 @@ async function scenario(k: number) {
 type Scenario = Awaited<ReturnType<typeof scenario>>;
 
 /** The do-nothing dynamic provider with the same number of resources: up, then the quicker of two previews and no-op ups. */
-async function noopProvider(k: number) {
-  return withStack(NOOP_PROGRAM, k, {}, async (stack, emulator) => {
+async function noopProvider(k: number, resources: number) {
+  return withStack(NOOP_PROGRAM, resources, {}, async (stack, emulator) => {
     const up = await phase(emulator, () => stack.up());
     const preview1 = await phase(emulator, () => stack.preview());
     const noopUp1 = await phase(emulator, () => stack.up());
     const preview2 = await phase(emulator, () => stack.preview());
     const noopUp2 = await phase(emulator, () => stack.up());
-    return { k, resources: 3 * k + 3, up: up.seconds, preview: quicker(preview1, preview2).seconds, noopUp: quicker(noopUp1, noopUp2).seconds };
+    return { k, resources, up: up.seconds, preview: quicker(preview1, preview2).seconds, noopUp: quicker(noopUp1, noopUp2).seconds };
   });
 }
 type NoopFloor = Awaited<ReturnType<typeof noopProvider>>;
@@ -372,7 +372,7 @@ async function main(): Promise<void> {
   for (const k of SIZES) {
     const r = await scenario(k);
     results.push(r);
-    floors.push(await noopProvider(k));
+    floors.push(await noopProvider(k, r.state.resources));
     console.error(`K=${k}: preview ${s(r.preview.seconds)} (empty ${s(r.empty.preview.seconds)}), up ${s(r.up.seconds)} (empty ${s(r.empty.up.seconds)}), ${r.up.requests} requests, script ${s(r.script.seconds)}`);
   }
   const extrasK = SIZES.includes(100) ? 100 : Math.max(...SIZES);

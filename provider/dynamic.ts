@@ -1,26 +1,33 @@
-// Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the serialized shim
-// (see shim.ts). It owns the process-wide provider configuration and maps resource kinds to handlers.
+// Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the shim text each resource
+// carries (see shim.ts). It owns the process-wide provider configuration and maps resource types to handlers.
 import type * as pulumi from "@pulumi/pulumi";
 import { withPulumiFix } from "./error-fixes";
-import { accountsIntentProvider, intentProvider } from "./intent";
+import { intentProvider } from "./intent";
 import { serviceAccountProvider } from "./service-account";
 import { Context, readSettings } from "./settings";
 import { taskExecutionProvider } from "./task-execution";
 import { workspacePermissionProvider } from "./workspace-permission";
 
-/** A resource kind's provider, as the engine drives it (every method present). */
+/** A resource type's handler, as the engine drives it (every method present). */
 export type Handler = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
 
-/** Each kind's provider is typed by its own inputs and outputs; the engine hands them over untyped. */
-const asHandler = <I, O>(make: (ctx: () => Context) => pulumi.dynamic.ResourceProvider<I, O>) => make as unknown as (ctx: () => Context) => Handler;
+/** Each type's handler is typed by its own inputs and outputs; the engine hands them over untyped. */
+const untyped = <I, O>(make: (ctx: () => Context) => pulumi.dynamic.ResourceProvider<I, O>) => make as unknown as (ctx: () => Context) => Handler;
 
-const providers: Record<string, (ctx: () => Context) => Handler> = {
-  ServiceAccount: asHandler(serviceAccountProvider),
-  WorkspacePermission: asHandler(workspacePermissionProvider),
-  TaskExecution: asHandler((ctx) => taskExecutionProvider(ctx)),
-  Intent: asHandler(intentProvider),
-  AccountsIntent: asHandler(accountsIntentProvider),
+/** Every resource type and how its handler is made. */
+const HANDLER_FACTORIES: Record<string, (ctx: () => Context) => Handler> = {
+  ServiceAccount: untyped(serviceAccountProvider),
+  WorkspacePermission: untyped(workspacePermissionProvider),
+  TaskExecution: untyped((ctx) => taskExecutionProvider(ctx)),
+  ServiceAccountIntent: untyped(intentProvider),
+  TaskExecutionIntent: untyped(intentProvider),
 };
+
+/**
+ * Names that shim texts in state written before 0.2.0 use: `read` and `delete` run the text state holds, so these
+ * must keep working for as long as such state may exist.
+ */
+const FORMER_NAMES: Record<string, string> = { Intent: "TaskExecutionIntent", AccountsIntent: "ServiceAccountIntent" };
 
 const handlers = new Map<string, Handler>();
 let rawConfig: ((key: string) => string | undefined) | undefined;
@@ -41,21 +48,22 @@ function currentContext(): Context {
   return context;
 }
 
-/** The wire-safe provider of a kind, made once per process (it reads the context lazily, at each call). */
-export function handler(kind: string): Handler {
-  let h = handlers.get(kind);
+/** The wire-safe handler of a resource type, made once per process (it reads the context lazily, at each call). */
+export function handler(type: string): Handler {
+  const name = FORMER_NAMES[type] ?? type;
+  let h = handlers.get(name);
   if (!h) {
-    const make = providers[kind];
-    if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
-    handlers.set(kind, (h = withWireSafeOutputs(make(currentContext))));
+    const make = HANDLER_FACTORIES[name];
+    if (!make) throw new Error(`pulumi-talend: unknown resource type "${type}"; the installed pulumi-talend is older than the one that created this resource`);
+    handlers.set(name, (h = withWireSafeOutputs(make(currentContext))));
   }
   return h;
 }
 
 /**
- * What every kind's provider needs at the wire: the engine's protobuf Struct rejects `undefined` (handlers may
- * leave optional outputs undefined), for results and for the properties of a half-done create; and a Talend
- * failure reaches the user with its fix in Pulumi terms (provider/error-fixes.ts).
+ * What every handler needs at the wire: the engine's protobuf Struct rejects `undefined` (handlers may leave
+ * optional outputs undefined), for results and for the properties of a half-done create; and a Talend failure
+ * reaches the user with its fix in Pulumi terms (provider/error-fixes.ts).
  */
 function withWireSafeOutputs(h: Handler): Handler {
   const fail = (e: unknown) => {
@@ -79,17 +87,16 @@ function compact<T>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)])) as T;
 }
 
-const providerObjects = new Map<string, pulumi.dynamic.ResourceProvider>();
+const hostProviders = new Map<string, pulumi.dynamic.ResourceProvider>();
 let configured: Promise<void> | undefined;
 
 /**
- * The provider of one kind, as the shim text of that kind (shim.ts) hands it to the engine's dynamic-provider
- * host. The host configures each distinct shim text once; the first of those configures the process (Configure
- * reaches one process once), so that a second kind does not throw away the first one's context (its cached tokens
- * and catalogue).
+ * The provider of one type, as its shim text hands it to the engine's dynamic-provider host. The host configures
+ * each distinct shim text once; the first of those configures the process (Configure reaches one process once), so
+ * that a second type does not throw away the first one's context (its cached tokens and catalogue).
  */
-export function provider(kind: string): pulumi.dynamic.ResourceProvider {
-  let p = providerObjects.get(kind);
-  if (!p) providerObjects.set(kind, (p = { ...handler(kind), configure: (req) => (configured ??= configure(req)) }));
+export function provider(type: string): pulumi.dynamic.ResourceProvider {
+  let p = hostProviders.get(type);
+  if (!p) hostProviders.set(type, (p = { ...handler(type), configure: (req) => (configured ??= configure(req)) }));
   return p;
 }

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
-import { accountIntentAt } from "./intent";
+import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
-import { DynamicResource, shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import { DynamicResource } from "./shim";
+import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, containsUnknown, normalizeSet } from "./validation";
 
 /** One source of truth for ServiceAccount inputs: the resource's Args type and `check` both derive from it. */
@@ -81,15 +81,18 @@ export class ServiceAccount extends DynamicResource {
   declare readonly lastModifiedDate: pulumi.Output<string>;
   /** True when an existing account was adopted (then there is no secret). */
   declare readonly adopted: pulumi.Output<boolean>;
+  /** The account's create intent: Talend's time, recorded in state before the account is created (see intent.ts). */
+  readonly intent: Intent;
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    // A new account (first create or rotation) gets a new intent first; see intent.ts.
+    // A new account (first create or rotation) gets a new intent first, recorded before its POST; see intent.ts.
     const rotation = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
-    const intentAt = accountIntentAt(name, rotation, opts);
+    const intent = new Intent("ServiceAccount", name, rotation, intentOptions("ServiceAccount", opts));
     const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
     const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-    super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
+    super("ServiceAccount", name, { ...outputs, ...args, suffix, intentAt: intent.recordedAt }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.clientId = this.id;
+    this.intent = intent;
   }
 }
 

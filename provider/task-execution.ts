@@ -6,9 +6,9 @@ import { Intent, intentOptions } from "./intent";
 import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-diagnosis";
 import type { Context } from "./settings";
-import { DynamicResource, shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
-import { changedKeys, checkInputs, partialFailure } from "./validation";
+import { DynamicResource } from "./shim";
+import type { ArgsOf } from "./types";
+import { changedKeys, checkInputs, containsUnknown, partialFailure } from "./validation";
 
 const positive = (what: string, max: number) => z.number({ error: `must be a number of ${what}` }).positive(`must be more than 0 ${what}`).max(max, `must be at most ${max} ${what}`);
 const flag = z.boolean({ error: "must be true or false" });
@@ -51,6 +51,8 @@ export const TaskExecutionInputsSchema = z.object({
   pollIntervalSeconds: positive("seconds", 300).default(5),
   /** Internal: Talend's time when this run was requested (see intent.ts). */
   intentAt: z.number().optional(),
+  /** Internal: the id of the run's request; a new one is a new run. */
+  intentId: z.string().optional(),
   /** Internal: the URN to `pulumi up --replace` for running again. */
   intentUrn: z.string().optional(),
 });
@@ -91,7 +93,7 @@ export interface TaskExecutionOutputs extends TaskExecutionInputs {
   runAs: string;
 }
 
-export type TaskExecutionArgs = ArgsOf<Omit<z.input<typeof TaskExecutionInputsSchema>, "intentAt" | "intentUrn" | "triggers">> & {
+export type TaskExecutionArgs = ArgsOf<Omit<z.input<typeof TaskExecutionInputsSchema>, "intentAt" | "intentId" | "intentUrn" | "triggers">> & {
   /** Any values: the task runs on create and again only when these change. */
   triggers?: pulumi.Input<unknown>;
 };
@@ -127,11 +129,22 @@ export class TaskExecution extends DynamicResource {
     // The run's request: replaced exactly when a new run is due, and recorded in state before the run starts.
     const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
     const key = pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
-    const request = new Intent(name, key, intentOptions(opts, { dependsOn: opts?.dependsOn }));
+    const request = new Intent("TaskExecution", name, key, intentOptions("TaskExecution", opts, { dependsOn: opts?.dependsOn }));
     const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
-    super(shim("TaskExecution"), name, { ...outputs, ...args, intentAt: request.at, intentUrn: request.urn }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
+    super("TaskExecution", name, { ...outputs, ...args, intentAt: request.recordedAt, intentId: request.id, intentUrn: request.urn }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.request = request;
   }
+}
+
+/**
+ * Whether the run's request is a new one (a new run is due). Its id decides: unknown in preview exactly when the
+ * request is being replaced, and unchanged when the request is only updated in place (as the upgrade to 0.2.0 does).
+ * State written before 0.2.0 has no id: there the request's time decides, once it is known.
+ */
+function isNewRequest(olds: Partial<TaskExecutionInputs>, news: Partial<TaskExecutionInputs>): boolean {
+  if (containsUnknown(news.intentId)) return true;
+  if (olds.intentId !== undefined) return olds.intentId !== news.intentId;
+  return !containsUnknown(news.intentAt) && changedKeys(olds, news, ["intentAt"]).length > 0;
 }
 
 /** A progress line at least this often (Talend's time) while a run is waited for. */
@@ -154,7 +167,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       // A new request is a new run (`pulumi up --replace` of the request). State from 0.1.0 has none yet: the
       // first update records it, and the run it holds stays.
       const legacy = olds.intentAt === undefined;
-      if (!legacy && changedKeys(olds, news, ["intentAt"]).length) replaces.push("intentAt");
+      if (!legacy && isNewRequest(olds, news)) replaces.push("intentId");
       // The secret is not compared: it is unknown in preview whenever its account is updated, and it cannot
       // change without clientId changing (a new secret means a new account).
       // A failed run recorded in state is reported by every up (update fails again), also after a refresh has
@@ -178,7 +191,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       const executionId = await createOnce<string>({
         what: `TaskExecution: starting task ${task.label}`,
         // A request this process created just now has no earlier attempt to find (see fresh-intents.ts).
-        resume: isFreshIntent(inputs.intentAt) ? undefined : ours,
+        resume: isFreshIntent(inputs.intentId) ? undefined : ours,
         post: async () => {
           if (inputs.clientId) {
             // Tokens snapshot permissions at mint time: run with one minted now, after every grant.

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { TalendError, WORKSPACE_PERMISSIONS, type WorkspacePermissionValue, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./settings";
-import { DynamicResource, shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import { DynamicResource } from "./shim";
+import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, normalizeSet } from "./validation";
 
 const id = (what: string) => z.string({ error: `must be the ${what} id (a string)` }).trim().min(1, "must not be empty").regex(/^[A-Za-z0-9_-]+$/, `must be a ${what} id as Talend returns it (letters, digits, '-' and '_')`);
@@ -62,7 +62,7 @@ export class WorkspacePermission extends DynamicResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: WorkspacePermissionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(shim("WorkspacePermission"), name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args }, opts, MODULE, "WorkspacePermission");
+    super("WorkspacePermission", name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args }, opts);
   }
 }
 

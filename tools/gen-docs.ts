@@ -13,7 +13,7 @@ import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "..
 import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission";
 
 const repo = repoRoot();
-const HIDDEN = new Set(["suffix", "intentAt", "intentUrn"]);
+const HIDDEN = new Set(["suffix", "intentAt", "intentId", "intentUrn"]);
 
 const RESOURCES = [
   { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },

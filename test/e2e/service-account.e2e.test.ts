@@ -88,19 +88,19 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
     assert.deepEqual(emulator.state().workspacePermissions[0]!.permissions, ["EXECUTE"]);
   });
 
-  await t.test("an account declared beside the first: preview shows it and the accounts' shared intent updated, nothing else; up does that", async () => {
-    const intentOf = async () => (await stack.exportState()).deployment.resources.filter((r: { type: string }) => r.type.endsWith("ServiceAccountIntent"));
-    const [before] = await intentOf();
+  await t.test("an account declared beside the first: preview shows it and its intent, nothing else; up does that", async () => {
+    const intentsNow = async () => Object.fromEntries((await stack.exportState()).deployment.resources.filter((r: { type: string }) => r.type.endsWith("ServiceAccountIntent")).map((r: { urn: string; outputs: { recordedAt: number } }) => [r.urn.split("::").pop(), r.outputs.recordedAt]));
+    const before = await intentsNow();
     await stack.run(["config", "set", "extra", "ci-2"]);
     const preview = await stack.preview();
-    assert.deepEqual(preview.changeSummary, { create: 1, update: 1, same: 3 }, JSON.stringify(preview.changeSummary));
+    assert.deepEqual(preview.changeSummary, { create: 2, same: 4 }, JSON.stringify(preview.changeSummary));
     const changed = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").slice(-2).join("::")}`);
-    assert.deepEqual(changed.sort(), ["create pulumi-nodejs:dynamic/talend:ServiceAccount::ci-2", "update pulumi-nodejs:dynamic/talend:ServiceAccountIntent::ci"], changed.join("; "));
+    assert.deepEqual(changed.sort(), ["create pulumi-nodejs:dynamic/talend:ServiceAccount::ci-2", "create pulumi-nodejs:dynamic/talend:ServiceAccountIntent::ci-2"], changed.join("; "));
     await stack.up();
-    const intents = await intentOf();
-    assert.equal(intents.length, 1, "one intent for both accounts");
-    assert.equal(intents[0].outputs.at.ci, before.outputs.at.ci, "the first account keeps the time recorded before its POST");
-    assert.ok(intents[0].outputs.at["ci-2"] >= before.outputs.at.ci, "the new one has its own");
+    const after = await intentsNow();
+    assert.deepEqual(Object.keys(after).sort(), ["ci", "ci-2"], "an intent per account");
+    assert.equal(after.ci, before.ci, "the first account's intent is untouched");
+    assert.ok(after["ci-2"] >= before.ci, "the new one has its own time");
     assert.deepEqual(accounts().map((a) => a.name).sort(), ["ci-2", "ci-runner"]);
     assert.equal(accounts().find((a) => a.name === "ci-runner")!.id, sa.id, "the first account is untouched");
     assert.deepEqual(Object.keys((await stack.preview()).changeSummary), ["same"], "and the next preview shows no change");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Handler } from "../../provider/dynamic";
+import { UNKNOWN } from "../../provider/validation";
 import { intentProvider } from "../../provider/intent";
 import { Context } from "../../provider/settings";
 import { taskExecutionProvider } from "../../provider/task-execution";
@@ -179,7 +180,7 @@ test("the support article's pitfall: a token minted before the grant gets 403, T
 });
 
 test("triggers decide reruns: same → no change; changed → replace; parameters only with rerunOnChange", async () => {
-  const base = { ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" }, intentAt: 1 };
+  const base = { ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" }, intentAt: 1, intentId: "request-1" };
   const olds = { ...(await f.taskExecution.check({}, base)).inputs, executionId: "e", status: "execution_successful" };
   const diff = async (news: Record<string, unknown>) => f.taskExecution.diff("e", olds, (await f.taskExecution.check({}, news)).inputs);
   assert.equal((await diff(base)).changes, false);
@@ -187,7 +188,15 @@ test("triggers decide reruns: same → no change; changed → replace; parameter
   const params = await diff({ ...base, parameters: { a: "2" } });
   assert.deepEqual([params.changes, params.replaces], [true, []]);
   assert.deepEqual((await diff({ ...base, parameters: { a: "2" }, rerunOnChange: true })).replaces, ["parameters"]);
-  assert.deepEqual((await diff({ ...base, intentAt: 2 })).replaces, ["intentAt"], "a new request (pulumi up --replace of it) is a new run");
+  assert.deepEqual((await diff({ ...base, intentAt: 2, intentId: "request-2" })).replaces, ["intentId"], "a new request (pulumi up --replace of it) is a new run");
+  assert.deepEqual((await diff({ ...base, intentAt: UNKNOWN, intentId: UNKNOWN })).replaces, ["intentId"], "in preview, a request being replaced has no id yet");
+  assert.deepEqual((await diff({ ...base, intentAt: UNKNOWN })).changes, false, "a request updated in place keeps its id: no new run");
+  // State written before 0.2.0 has no request id: its time decides, once known (the upgrade updates the request in place).
+  const before020 = { ...olds, intentId: undefined };
+  const diffBefore020 = async (news: Record<string, unknown>) => f.taskExecution.diff("e", before020, (await f.taskExecution.check({}, news)).inputs);
+  assert.deepEqual((await diffBefore020({ ...base, intentAt: UNKNOWN })).changes, false, "the upgrade's in-place update of the request is not a new run");
+  assert.deepEqual((await diffBefore020(base)).changes, false);
+  assert.deepEqual((await diffBefore020({ ...base, intentAt: 2, intentId: "request-2" })).replaces, ["intentId"]);
   assert.equal((await f.taskExecution.diff("e", { ...olds, intentAt: undefined }, (await f.taskExecution.check({}, base)).inputs)).changes, true, "0.1.0 state is updated once to record its request");
 });
 
@@ -263,11 +272,11 @@ test("a request created by this process has no earlier run to look for; one from
   const history = () => f.emulator.requests().filter((r) => r.method === "GET" && /^\/processing\/executables\/tasks\/[^/]+\/executions$/.test(r.path)).length;
   const request = await intentProvider(() => f.ctx).create({ key: "run-now" });
   const before = history();
-  const fresh = await createFast({ ...task("seed-database"), ...runner, intentAt: request.outs!.at });
+  const fresh = await createFast({ ...task("seed-database"), ...runner, intentAt: request.outs!.recordedAt, intentId: request.id });
   assert.equal(fresh.outs.status, "execution_successful");
   assert.equal(history(), before, "no look for an earlier attempt's run");
   // A request this process did not create came from state: an apply may have died after its POST.
-  const fromState = await createFast({ ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
+  const fromState = await createFast({ ...task("seed-database"), ...runner, intentAt: await f.intentNow(), intentId: "an-id-from-state" });
   assert.equal(fromState.outs.status, "execution_successful");
   assert.equal(history(), before + 1, "looked once, found nothing, started the run");
 });
