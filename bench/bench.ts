@@ -1,7 +1,8 @@
 // `npm run bench`: what an environment bootstrap costs through the real engine, beside the floor the engine sets
 // (the same project and backend running an empty program; and the same number of resources through a dynamic
 // provider that does nothing, the floor of any dynamic provider) and beside the way people do it today (a script making
-// the documented calls in sequence). Writes bench/results.json, with a `goals` block, and prints the README tables.
+// the documented calls in sequence). Writes bench/results.json, with a `goals` block, and prints its tables (bench/
+// report.ts); `npm run docs` then writes docs/benchmark.md from results.json.
 // A benchmark, not a test: missed goals are reported, not failed. Goals are ratios measured within one run, so
 // that the noise of a shared machine cancels out as far as it can: preview, no-op up and the empty program's
 // commands are sampled twice (before and after the deployment) and the quicker sample counts.
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { type TalendEmulator, startEmulator } from "../emulator";
 import { PulumiStack, pulumiCli } from "../tools/pulumi-engine";
 import { repoRoot } from "../tools/repo-root";
+import { benchmarkTables, formatRatio as x, formatSeconds as s } from "./report";
 import { sequentialScript } from "./sequential-script";
 
 const RTT_MS = 50;
@@ -242,7 +244,6 @@ interface Goal {
   why: string;
 }
 const ratio = (a: number, b: number) => a / b;
-const x = (r: number) => `${r.toFixed(2)}×`;
 
 function goals(results: Scenario[], floors: NoopFloor[], lookups: Awaited<ReturnType<typeof repeatedLookups>> | undefined): Record<string, Goal> {
   const at = (k: number) => results.find((r) => r.k === k);
@@ -336,34 +337,6 @@ function extraRequests(r: Scenario): string {
   return parts.length ? parts.join("; ") : "none";
 }
 
-const s = (n: number) => `${n.toFixed(1)} s`;
-
-function tables(results: Scenario[], floors: NoopFloor[]): string {
-  const floorRows = results.map((r) => {
-    const f = floors.find((n) => n.k === r.k)!;
-    return `| ${r.k} | ${f.resources} | ${s(f.preview)} (${x(f.preview / r.empty.preview.seconds)}) | ${s(f.noopUp)} (${x(f.noopUp / r.empty.noopUp.seconds)}) | ${s(f.up)} (${x(f.up / r.empty.up.seconds)}) | ${x(r.preview.seconds / f.preview)} | ${x(r.noopUp.seconds / f.noopUp)} | ${x(r.up.seconds / f.up)} |`;
-  });
-  const time = results.map((r) =>
-    `| ${r.k} | ${r.resources} | ${s(r.preview.seconds)} (${x(r.preview.seconds / r.empty.preview.seconds)} of ${s(r.empty.preview.seconds)}) | ${s(r.noopUp.seconds)} (${x(r.noopUp.seconds / r.empty.noopUp.seconds)} of ${s(r.empty.noopUp.seconds)}) | ${s(r.up.seconds)} (${x(r.up.seconds / r.empty.up.seconds)} of ${s(r.empty.up.seconds)}) | ${(1000 * r.upSecondsPerResource).toFixed(0)} ms | ${s(r.script.seconds)} (${x(r.script.seconds / r.up.seconds)}) | ${s(r.refresh.seconds)} | ${s(r.destroy.seconds)} | ${s(r.script.teardown.seconds)} (${x(r.script.teardown.seconds / r.destroy.seconds)}) |`,
-  );
-  const size = results.map((r) =>
-    `| ${r.k} | ${r.up.requests} (${x(r.up.requests / r.minimumRequests)} of ${r.minimumRequests}) | ${r.up.tokenMints} | ${r.noopUp.requests} / ${r.noopUp.mutating} | ${r.preview.requests} / ${r.preview.mutating} | ${r.destroy.requests} (min ${r.minimumDestroyRequests}) | ${Math.round(r.state.bytes / r.resources)} B | ${r.state.perResource.provider} B | ${r.state.perResource.sourcePositionAndStackTrace} B | ${r.state.providerBytes} B | ${r.providerRssMb} MB |`,
-  );
-  return [
-    `| K | resources | preview (× empty program) | no-op up (× empty) | up (× empty) | up per resource | sequential script (÷ up) | refresh | destroy | script teardown (÷ destroy) |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...time,
-    ``,
-    `| K | up requests (× minimum) | token mints | no-op up requests / mutating | preview requests / mutating | destroy requests | state per resource | of which provider (2 copies) | of which stack trace | serialized provider | provider RSS |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...size,
-    ``,
-    `| K | do-nothing dynamic provider: resources | its preview (× empty program) | its no-op up (× empty) | its up (× empty) | pulumi-talend's preview ÷ it | no-op up ÷ it | up ÷ it (with 50 ms per request) |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...floorRows,
-  ].join("\n");
-}
-
 async function main(): Promise<void> {
   const reason = pulumiCli().reason;
   if (reason) throw new Error(reason);
@@ -380,19 +353,7 @@ async function main(): Promise<void> {
   const diagnostic = EXTRAS ? await checkpointCost(extrasK, results.find((r) => r.k === extrasK)!) : undefined;
   const out = { generatedAt: new Date().toISOString(), rttMs: RTT_MS, machine: `${process.platform} ${process.arch}, node ${process.version}`, goals: goals(results, floors, lookups), results, noopProviderFloor: floors, repeatedLookups: lookups, checkpointCost: diagnostic };
   writeFileSync(join(repoRoot(), "bench", "results.json"), JSON.stringify(out, null, 2));
-  const goalLines = Object.entries(out.goals).map(([name, g]) => `| ${name} | ${g.met ? "met" : "**not met**"} | ${g.value} | ${g.why} |`);
-  console.log(
-    [
-      tables(results, floors),
-      ``,
-      `| goal | | measured | why not |`,
-      `| --- | --- | --- | --- |`,
-      ...goalLines,
-      ``,
-      lookups ? `Lookups (preview, K=${lookups.k}): ${lookups.repeated.lookupRequests} lookup requests with getWorkspace called per grant, ${lookups.hoisted.lookupRequests} with the lookups hoisted.` : "",
-      diagnostic ? `Where up's ${s(diagnostic.upSeconds)} goes at K=${diagnostic.k}: ${s(diagnostic.engineFixedSeconds)} engine fixed cost (the empty program's up); ${s(diagnostic.checkpointSeconds)} checkpoint writes (up without them, a diagnostic only: ${s(diagnostic.upSecondsWithoutCheckpoints)}); final checkpoint ${Math.round(diagnostic.checkpointBytes / 1024)} KB.` : "",
-    ].join("\n"),
-  );
+  console.log(benchmarkTables(out));
 }
 
 main().catch((e) => {

@@ -1,10 +1,12 @@
 // `npm run docs`: writes docs/reference.md from the code itself — input types, defaults and enums from the zod
 // schemas (as JSON Schema), descriptions from their doc comments, outputs and secrets from the resource
-// classes, replacement rules from the constants `diff` uses, and errors from the handlers' TalendError calls.
-// test/docs.test.ts fails when the committed file is stale.
+// classes, replacement rules from the constants `diff` uses, and errors from the handlers' TalendError calls —
+// and docs/benchmark.md from bench/results.json (bench/report.ts). test/docs.test.ts fails when either
+// committed file is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./repo-root";
+import { BenchResultsSchema, benchmarkDoc } from "../bench/report";
 import ts from "typescript";
 import { z } from "zod";
 import { CONFIG_KEYS } from "../provider/settings";
@@ -156,7 +158,13 @@ export function generate(): string {
   return lines.join("\n");
 }
 
+/** docs/benchmark.md, rendered from the latest `npm run bench` (bench/results.json). */
+export function generateBenchmark(): string {
+  return benchmarkDoc(BenchResultsSchema.parse(JSON.parse(readFileSync(join(repo, "bench", "results.json"), "utf8"))));
+}
+
 if (require.main === module) {
   writeFileSync(join(repo, "docs", "reference.md"), generate());
-  console.log("wrote docs/reference.md");
+  writeFileSync(join(repo, "docs", "benchmark.md"), generateBenchmark());
+  console.log("wrote docs/reference.md and docs/benchmark.md");
 }
