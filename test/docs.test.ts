@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join, normalize } from "node:path";
 import { test } from "node:test";
 import { BenchResultsSchema, benchmarkDoc } from "../bench/report";
 import { generate, generateBenchmark } from "../tools/gen-docs";
@@ -8,6 +8,35 @@ import { repoRoot } from "../tools/repo-root";
 
 const root = repoRoot();
 const read = (path: string) => readFileSync(join(root, path), "utf8");
+/** The pages a reader can reach: the README, the changelog and every page under docs/. */
+const PAGES = ["README.md", "CHANGELOG.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+/** Markdown without fenced code blocks and code spans: what is left are headings and links as rendered. */
+const prose = (markdown: string) => markdown.replace(/^```[^]*?^```/gm, "").replace(/`[^`\n]*`/g, "");
+
+/** GitHub's anchors for a page's headings ("## Crash safety: state is the only memory" → crash-safety-state-is-the-only-memory). */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const [, heading] of markdown.replace(/^```[^]*?^```/gm, "").matchAll(/^#{1,6} +(.+?) *#*$/gm)) {
+    const slug = heading!.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n ? `${slug}-${n}` : slug);
+  }
+  return out;
+}
+
+/** The repository-relative links of a page: [text](target#anchor), resolved against the page's directory. */
+function links(page: string): { target: string; anchor?: string }[] {
+  return [...prose(read(page)).matchAll(/\]\(([^)\s]+)\)/g)]
+    .map(([, href]) => href!)
+    .filter((href) => !/^[a-z]+:/i.test(href))
+    .map((href) => {
+      const [path, anchor] = href.split("#");
+      return { target: path ? normalize(join(dirname(page), path)) : page, anchor };
+    });
+}
 
 test("docs/reference.md is generated from the code and up to date (run `npm run docs`)", () => {
   assert.equal(read("docs/reference.md"), generate());
@@ -35,4 +64,37 @@ test("every figure of the benchmark page follows bench/results.json", () => {
   assert.match(page, /\| 100 \| 303 \| 123\.4 s \(95\.51× of 1\.3 s\)/, "the time table");
   assert.match(page, /\| 4321 B \| 192 MB \|/, "the size table");
   assert.match(page, /45\.79×\s+\(K = 100\)/, "the prose's ratio to the do-nothing provider");
+});
+
+test("the README is a front page: at most 300 lines, the two commands first", () => {
+  const readme = read("README.md");
+  assert.ok(readme.split("\n").length <= 300, `README.md has ${readme.split("\n").length} lines; move detail into docs/ and link it`);
+  const commands = /```bash\n([^]*?)```/.exec(readme)?.[1] ?? "";
+  assert.match(commands, /^npm ci && npm run bootstrap +# /m);
+  assert.match(commands, /^npm test +# /m);
+  const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
+  assert.ok(scripts.bootstrap && scripts.test);
+});
+
+test("every repository link of the README, the changelog and docs/ points at a file and heading that exist", () => {
+  const broken: string[] = [];
+  for (const page of PAGES) {
+    for (const { target, anchor } of links(page)) {
+      if (!existsSync(join(root, target))) broken.push(`${page} → ${target}`);
+      else if (anchor && target.endsWith(".md") && !anchors(read(target)).has(anchor)) broken.push(`${page} → ${target}#${anchor}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+});
+
+test("every page under docs/ and the changelog are reachable from the README by links", () => {
+  const reached = new Set(["README.md"]);
+  for (let queue = ["README.md"]; queue.length; ) {
+    for (const { target } of links(queue.shift()!)) {
+      if (!target.endsWith(".md") || !existsSync(join(root, target)) || reached.has(target)) continue;
+      reached.add(target);
+      queue.push(target);
+    }
+  }
+  assert.deepEqual(PAGES.filter((p) => !reached.has(p)), []);
 });
