@@ -98,3 +98,11 @@ test("every page under docs/ and the changelog are reachable from the README by 
   }
   assert.deepEqual(PAGES.filter((p) => !reached.has(p)), []);
 });
+
+test("the version is one: package.json, package-lock.json and the newest changelog entry", () => {
+  const { version } = JSON.parse(read("package.json")) as { version: string };
+  const lock = JSON.parse(read("package-lock.json")) as { version: string; packages: Record<string, { version?: string }> };
+  assert.equal(lock.version, version);
+  assert.equal(lock.packages[""]?.version, version);
+  assert.equal(/^## (\S+)/m.exec(read("CHANGELOG.md"))?.[1], version);
+});
