@@ -132,7 +132,7 @@ export function benchmarkDoc(bench: BenchResults): string {
     `## What it measures`,
     ``,
     wrap(
-      `\`npm run bench\` (separate from the tests; about 20 minutes on 2 cores <!-- time -->) deploys K service accounts (\`BENCH_K\`, default 10, 100 and 300), each with EXECUTE on 2 workspaces, then one task run — 3K + 3 resources, counting the accounts' shared intent and the run's (see [architecture](architecture.md#intents)) — through the real engine and the file backend against the emulator with ${bench.rttMs} ms injected per request, and measures \`up\`, a no-op \`up\`, \`preview\`, \`refresh\` and \`destroy\`. Beside each K it runs two floors and today's way of doing it:`,
+      `\`npm run bench\` (separate from the tests; about 20 minutes on 2 cores <!-- time -->) deploys K service accounts (\`BENCH_K\`, default 10, 100 and 300), each with EXECUTE on 2 workspaces, then one task run — ${perK(results, (r) => String(r.resources))} resources, counting the crash-safety intents (see [architecture](architecture.md#intents)) — through the real engine and the file backend against the emulator with ${bench.rttMs} ms injected per request, and measures \`up\`, a no-op \`up\`, \`preview\`, \`refresh\` and \`destroy\`. Beside each K it runs two floors and today's way of doing it:`,
     ),
     ``,
     bullet(`the floor the engine sets: the same project and backend running an empty program (it imports \`@pulumi/pulumi\` and declares nothing);`),
@@ -160,7 +160,7 @@ export function benchmarkDoc(bench: BenchResults): string {
       `**State: ${Math.round(first.state.bytes / first.resources)} B per resource** at K = ${first.k} (the checkpoint's size over its resources). Of the ${per.total} B a resource's own record takes on average: ${per.provider} B the provider text (both copies), ${per.sourcePositionAndStackTrace} B the user's stack frames and source position, ${per.inputs} B inputs, ${per.outputs} B outputs, and ${engineRecord} B the engine's own fields (URN, type, parent, provider reference, dependencies, timestamps).`,
     ),
     bullet(
-      `**What crash safety costs.** The accounts declared in one pass share one intent, and each run has one: 3K + 3 resources where the bootstrap itself has 3K + 1, and no request that changes anything (the intents' clock is the Date header of the catalogue read the accounts' checks make anyway).`,
+      `**What crash safety costs.** The bootstrap itself is 3K + 1 resources (K accounts, 2K grants, the run); with the intents it is ${perK(results, (r) => String(r.resources))}, each intent registered, checked, diffed and checkpointed like any resource, and sending no request that changes anything (the intents' clock is the Date header of the catalogue read the accounts' checks make anyway).`,
     ),
     bullet(
       `**up and destroy.** The file backend rewrites the whole checkpoint after every step (and backs the previous one up), so its cost per step grows with the state` +
