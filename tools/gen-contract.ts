@@ -70,7 +70,10 @@ const shape = (method: string, path: string) => `${method.toUpperCase()} ${path.
 /** The contract for the specs in `specDir`, dated `date` (YYYY-MM-DD). Throws on anything it cannot carry. */
 export function generateContract(specDir: string, date: string): Contract {
   const files = readdirSync(specDir).filter((f) => f.endsWith(".json")).sort();
-  const specs = files.map((file) => ({ file, text: readFileSync(join(specDir, file)) })).map((s) => ({ ...s, spec: JSON.parse(s.text.toString("utf8")) as Spec }));
+  const specs = files
+    .map((file) => ({ file, text: readFileSync(join(specDir, file)) }))
+    .map((s) => ({ ...s, spec: JSON.parse(s.text.toString("utf8")) as Spec }))
+    .filter((s) => typeof s.spec.openapi === "string" && s.spec.paths); // other JSON files are not specs
   const endpoints: Contract["endpoints"] = {};
   const schemas: Record<string, Record<string, BodySchema>> = {};
   const served = [...new Set(ROUTES.map((r) => shape(r.method, r.pattern)))];
