@@ -65,7 +65,8 @@ export interface TalendEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...accountRoutes, ...securityRoutes, ...orchestrationRoutes, ...processingRoutes, ...monitoringRoutes];
+/** Every route the emulator serves; tools/gen-contract.ts takes the endpoints of the test contract from it. */
+export const ROUTES: Route[] = [...accountRoutes, ...securityRoutes, ...orchestrationRoutes, ...processingRoutes, ...monitoringRoutes];
 const COMPILED = ROUTES.map((route) => ({ route, re: new RegExp(`^${route.pattern.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`) }));
 const INVALID_JSON = Symbol("invalid-json");
 /** Query parameters whose values never reach the request log. */
