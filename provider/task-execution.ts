@@ -147,7 +147,7 @@ function isNewRequest(olds: Partial<TaskExecutionInputs>, news: Partial<TaskExec
   return !containsUnknown(news.intentAt) && changedKeys(olds, news, ["intentAt"]).length > 0;
 }
 
-/** A progress line at least this often while a run is waited for. */
+/** A progress line at least this often (of the run's time, Talend's) while a run is waited for. */
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
@@ -319,11 +319,11 @@ async function findRunSince(client: TalendClient, taskId: string, since: number,
 /**
  * Polls with growing intervals until the run ends, or the wait times out (then cancels when asked).
  *
- * One clock, the context's, decides everything here: the deadline, the sleeps and when a progress line is due
- * (Talend's clock runs at the same pace, so "every 30 s of the run" is 30 s of ours). Talend's time matters only
- * where a time is compared with a timestamp of Talend's — the run's trigger time, for "executing for 2m30s" —
- * and there it is the same clock shifted by Talend's offset (`serverTime()`), so that a machine whose clock is
- * off still shows the run's true duration.
+ * One clock, the context's, runs it all. The deadline and the sleeps are ours: waitTimeoutMinutes is how long
+ * this process waits. Progress is about the run, whose times are Talend's (its trigger timestamp; "executing for
+ * 2m30s"; a line every 30 s of the run): it reads `serverTime()`, which is the same clock shifted by the offset
+ * Talend's Date headers show. A machine whose clock is off still shows the run's true duration, and where
+ * Talend's clock runs ahead of ours (an emulator driven faster, as the e2e tests do) the lines keep its pace.
  */
 async function waitFor(ctx: Context, runner: TalendClient, first: Execution, inputs: TaskExecutionInputs): Promise<{ execution: Execution; timedOut?: string }> {
   const { clock } = ctx;
@@ -362,15 +362,14 @@ function progressReporter(ctx: Context, inputs: TaskExecutionInputs, first: Exec
   let lastLineAt = -Infinity;
   let lastPollAt: number | undefined;
   return async (e) => {
-    const now = ctx.clock.now();
+    const now = await ctx.client.serverTime();
     // The next poll comes after a longer wait than the last one (intervals grow by half).
     const nextGap = lastPollAt === undefined ? 0 : (now - lastPollAt) * 1.5;
     lastPollAt = now;
     if (e.status === lastStatus && now - lastLineAt + nextGap <= PROGRESS_EVERY_MS) return;
     lastStatus = e.status;
     lastLineAt = now;
-    // The trigger time is Talend's: compare it with Talend's time, not ours.
-    const elapsed = since === undefined ? "" : ` for ${formatDuration((await ctx.client.serverTime()) - since)}`;
+    const elapsed = since === undefined ? "" : ` for ${formatDuration(now - since)}`;
     process.stderr.write(`talend: TaskExecution ${name}: ${e.status}${elapsed} (execution ${e.executionId})\n`);
   };
 }
