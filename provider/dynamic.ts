@@ -4,7 +4,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import { withPulumiFix } from "./error-fixes";
 import { intentProvider } from "./intent";
 import { serviceAccountProvider } from "./service-account";
-import { Context, readSettings } from "./settings";
+import { Context } from "./context";
+import { readSettings } from "./settings";
 import { taskExecutionProvider } from "./task-execution";
 import { workspacePermissionProvider } from "./workspace-permission";
 

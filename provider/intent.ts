@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { Context } from "./settings";
+import type { Context } from "./context";
 import { noteFreshIntent } from "./fresh-intents";
 import { DynamicResource, dynamicTypeToken } from "./shim";
 import { changedKeys, checkInputs, containsUnknown } from "./validation";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
-import type { Context } from "./settings";
+import type { Context } from "./context";
 import { DynamicResource } from "./shim";
 import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, containsUnknown, normalizeSet } from "./validation";
@@ -140,6 +140,7 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
       // Returns as soon as Talend answers: the one-time secret reaches state within one round trip.
       return createOnce<{ id: string; outs: ServiceAccountOutputs }>({
         what: `ServiceAccount "${body.name}"`,
+        clock: c.clock,
         post: async () => {
           const created = await client.serviceAccounts.create(body);
           return { id: created.id, outs: outputsOf(inputs, created, created.secret) };

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
+import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret } from "../sdk";
 import { isFreshIntent } from "./fresh-intents";
 import { Intent, intentOptions } from "./intent";
 import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-diagnosis";
-import type { Context } from "./settings";
+import type { Context } from "./context";
 import { DynamicResource } from "./shim";
 import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, containsUnknown, partialFailure } from "./validation";
@@ -147,7 +147,7 @@ function isNewRequest(olds: Partial<TaskExecutionInputs>, news: Partial<TaskExec
   return !containsUnknown(news.intentAt) && changedKeys(olds, news, ["intentAt"]).length > 0;
 }
 
-/** A progress line at least this often (Talend's time) while a run is waited for. */
+/** A progress line at least this often (of the run's time, Talend's) while a run is waited for. */
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
@@ -156,7 +156,7 @@ const PROGRESS_EVERY_MS = 30_000;
  * run again; `delete` cancels a run still going. Nothing runs during preview: the engine calls only check and
  * diff then.
  */
-export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemClock): pulumi.dynamic.ResourceProvider<TaskExecutionInputs, TaskExecutionOutputs> {
+export function taskExecutionProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<TaskExecutionInputs, TaskExecutionOutputs> {
   return {
     async check(olds, news) {
       return nameChecked(ctx, olds, checkInputs(TaskExecutionInputsSchema, taskRules, news, "TaskExecution"), "TaskExecution");
@@ -179,6 +179,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
 
     async create(inputs) {
       const c = ctx();
+      const clock = c.clock;
       for (const value of Object.values(inputs.parameters)) registerSecret(value);
       const task = await resolveTask(c, inputs);
       const runner = runnerFor(c, inputs);
@@ -214,7 +215,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
         clock,
       });
       const base = { ...inputs, resolvedTaskId: task.id, runAs: inputs.clientId ? `service-account:${inputs.clientId}` : "token" };
-      return settle(c, runner, clock, executionId, base, task.label, false);
+      return settle(c, runner, executionId, base, task.label, false);
     },
 
     async read(id, props) {
@@ -232,7 +233,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       // still going is waited for again; a failed one is reported again until it is re-requested.
       const c = ctx();
       const recorded = { ...olds, ...news };
-      return settle(c, runnerFor(c, recorded), clock, id, recorded, `"${news.task ?? olds.resolvedTaskId}"`, true);
+      return settle(c, runnerFor(c, recorded), id, recorded, `"${news.task ?? olds.resolvedTaskId}"`, true);
     },
 
     async delete(id, props) {
@@ -253,7 +254,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
  * update and stays in state (an init error): the engine calls `update` on the next `up`, which lands here
  * again and fails again, so a retried pipeline cannot turn green over it.
  */
-async function settle(ctx: Context, runner: TalendClient, clock: Clock, executionId: string, base: TaskExecutionInputs & Partial<TaskExecutionOutputs>, label: string, again: boolean) {
+async function settle(ctx: Context, runner: TalendClient, executionId: string, base: TaskExecutionInputs & Partial<TaskExecutionOutputs>, label: string, again: boolean) {
   let execution: Execution | undefined;
   try {
     execution = await runner.executions.get(executionId);
@@ -261,7 +262,7 @@ async function settle(ctx: Context, runner: TalendClient, clock: Clock, executio
     if (!again || !isTalendError(e, 404)) throw e;
   }
   let timedOut: string | undefined;
-  if (execution && base.waitForCompletion && !isFinished(execution.status)) ({ execution, timedOut } = await waitFor(ctx, runner, clock, execution, base));
+  if (execution && base.waitForCompletion && !isFinished(execution.status)) ({ execution, timedOut } = await waitFor(ctx, runner, execution, base));
   const outs = { ...base, ...(execution ? fromExecution(execution) : {}) } as TaskExecutionOutputs;
   const problem = timedOut ?? failureOf(outs.status, outs.executionStatus, base);
   if (problem) {
@@ -315,8 +316,17 @@ async function findRunSince(client: TalendClient, taskId: string, since: number,
   return ours[0]?.executionId;
 }
 
-/** Polls with growing intervals until the run ends, or the wait times out (then cancels when asked). */
-async function waitFor(ctx: Context, runner: TalendClient, clock: Clock, first: Execution, inputs: TaskExecutionInputs): Promise<{ execution: Execution; timedOut?: string }> {
+/**
+ * Polls with growing intervals until the run ends, or the wait times out (then cancels when asked).
+ *
+ * One clock, the context's, runs it all. The deadline and the sleeps are ours: waitTimeoutMinutes is how long
+ * this process waits. Progress is about the run, whose times are Talend's (its trigger timestamp; "executing for
+ * 2m30s"; a line every 30 s of the run): it reads `serverTime()`, which is the same clock shifted by the offset
+ * Talend's Date headers show. A machine whose clock is off still shows the run's true duration, and where
+ * Talend's clock runs ahead of ours (an emulator driven faster, as the e2e tests do) the lines keep its pace.
+ */
+async function waitFor(ctx: Context, runner: TalendClient, first: Execution, inputs: TaskExecutionInputs): Promise<{ execution: Execution; timedOut?: string }> {
+  const { clock } = ctx;
   const deadline = clock.now() + inputs.waitTimeoutMinutes * 60_000;
   const progress = progressReporter(ctx, inputs, first);
   let execution = first;

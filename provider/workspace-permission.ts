@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { TalendError, WORKSPACE_PERMISSIONS, type WorkspacePermissionValue, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { nameChecked } from "./name-checks";
-import type { Context } from "./settings";
+import type { Context } from "./context";
 import { DynamicResource } from "./shim";
 import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, normalizeSet } from "./validation";
@@ -133,6 +133,7 @@ async function grant(c: Context, inputs: WorkspacePermissionInputs): Promise<{ i
     }
     return await createOnce<{ id: string; outs: WorkspacePermissionOutputs }>({
       what: `WorkspacePermission ${id}`,
+      clock: c.clock,
       post: async () => {
         await c.client.workspacePermissions.create(workspaceId, sa, inputs.permissions);
         return { id, outs: outs(false) };

@@ -5,7 +5,7 @@ import { type TalendEmulator, startEmulator } from "../../emulator";
 import { getEnvironment, getPermissionCatalog, getPermissionCatalogOutput, getTask, getTaskOutput, getWorkspace, getWorkspaceOutput } from "../../provider/lookups";
 import { checkTask } from "../../provider/name-checks";
 import { ProgramContext, resetProgramContext } from "../../provider/program-context";
-import { Context } from "../../provider/settings";
+import { Context } from "../../provider/context";
 import { exactlyOne } from "../../sdk/find-by-name";
 
 let emu: TalendEmulator;
