@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
+import { ProviderError } from "./errors";
 import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./context";
@@ -178,8 +179,8 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
       try {
         account = await client.serviceAccounts.update(id, { name, permissions: news.permissions });
       } catch (e) {
-        if (isTalendError(e, 409)) throw alreadyExists(name);
-        if (isTalendError(e, 404)) throw new TalendError({ kind: "http", code: "not-found", status: 404, message: `ServiceAccount "${olds.accountName}" (${id}) no longer exists in Talend`, hint: "run `pulumi refresh` so that the next `pulumi up` creates it again" });
+        if (isTalendError(e, 409)) throw new ProviderError("account-rename-taken", { id, from: olds.accountName, to: name }, { cause: e });
+        if (isTalendError(e, 404)) throw new ProviderError("account-gone", { id, name: olds.accountName }, { cause: e });
         throw e;
       }
       // Tokens snapshot permissions: none minted before this change may be used again.
@@ -238,12 +239,7 @@ async function assertKnownPermissions(ctx: Context, permissions: string[]): Prom
   throw new TalendError({ kind: "config", code: "invalid-config", message: `ServiceAccount.permissions: ${listed} not in this tenant's permission catalogue`, hint: `${suggestions} (getPermissionCatalog() lists them all)` });
 }
 
-function alreadyExists(name: string): TalendError {
-  return new TalendError({
-    kind: "http",
-    code: "name-taken",
-    status: 409,
-    message: `ServiceAccount: an account named "${name}" already exists in Talend`,
-    hint: "set adoptExisting: true to manage it (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",
-  });
+/** The name is held by an account this resource did not create (see isOwnOrphan). */
+function alreadyExists(name: string): ProviderError {
+  return new ProviderError("account-name-taken", { name });
 }
