@@ -40,25 +40,17 @@ function resourceRule(policy: Omit<ResourceValidationPolicy, "validateResource">
     ...policy,
     validateResource: (args, report) => {
       if (kindOf(args.type) !== kind) return;
-      check({ name: args.name, props: plain(args.props), secrets: secretPaths(args.props) }, (m) => report(m), args.getConfig<Config>());
+      check({ name: args.name, props: plain(args.props), secrets: secretPaths(args.props) }, report, args.getConfig<Config>());
     },
   };
 }
 
-/** The name an account carries in Talend as far as the program says (uniqueSuffix adds a suffix to it). */
-const talendName = (props: Record<string, unknown>) => props.name;
-
-/** How the program names a grant's or run's workspace: its id, or "<environment>/<workspace>". */
+/** How the program names a grant's or run's workspace: "<environment>/<workspace>", and/or its id. */
 function workspaceNames(props: Record<string, unknown>): string[] {
-  const names = [props.workspaceId, props.resolvedWorkspaceId].filter((v): v is string => typeof v === "string");
-  if (typeof props.environment === "string" && typeof props.workspace === "string") names.push(`${props.environment}/${props.workspace}`);
-  return names;
+  const byName = typeof props.environment === "string" && typeof props.workspace === "string" ? [`${props.environment}/${props.workspace}`] : [];
+  return [...new Set([...byName, ...[props.workspaceId, props.resolvedWorkspaceId].filter((v): v is string => typeof v === "string")])];
 }
-const workspaceLabel = (props: Record<string, unknown>) => {
-  const byName = typeof props.environment === "string" && typeof props.workspace === "string" ? `${props.environment}/${props.workspace}` : undefined;
-  const id = [props.workspaceId, props.resolvedWorkspaceId].find((v): v is string => typeof v === "string");
-  return `"${byName ?? id ?? "unknown"}"`;
-};
+const workspaceLabel = (props: Record<string, unknown>) => `"${workspaceNames(props)[0] ?? "unknown"}"`;
 
 const accountAdminPermissions = resourceRule(
   {
@@ -72,7 +64,7 @@ const accountAdminPermissions = resourceRule(
   ({ name, props }, report, config) => {
     const denied = config.deniedPermissions ?? ADMIN_PERMISSIONS;
     const held = knownStrings(props.permissions).filter((p) => denied.includes(p));
-    const talend = talendName(props);
+    const talend = props.name;
     if (!held.length || typeof talend !== "string" || (config.allowedAccounts ?? []).includes(talend)) return;
     report(`ServiceAccount "${name}" (Talend name "${talend}") holds ${held.join(", ")}, which ${held.length > 1 ? "let" : "lets"} it grant itself any access: remove ${held.length > 1 ? "them" : "it"}, or allow-list "${talend}" in allowedAccounts of talend-account-admin-permissions.`);
   },
@@ -100,7 +92,7 @@ const workspaceWriteAllowList = resourceRule(
 
 /** Parameter names that say they hold a secret: words such as password or token, and key/pwd as whole words. */
 export function soundsSecret(parameter: string): boolean {
-  if (/secret|passw|passwd|token|credential|passphrase|private/i.test(parameter)) return true;
+  if (/secret|passw|passphrase|token|credential/i.test(parameter)) return true;
   const words = parameter.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[^a-z0-9]+/);
   return words.some((w) => ["key", "apikey", "pwd", "pass"].includes(w));
 }
@@ -189,7 +181,7 @@ const accountDeletesLogs = resourceRule(
   },
   "ServiceAccount",
   ({ name, props }, report, config) => {
-    const talend = talendName(props);
+    const talend = props.name;
     if (!knownStrings(props.permissions).includes(LOG_DELETION) || typeof talend !== "string" || (config.allowedAccounts ?? []).includes(talend)) return;
     report(`ServiceAccount "${name}" (Talend name "${talend}") holds ${LOG_DELETION}, so it can erase the logs of the runs it starts: remove it, or allow-list "${talend}" in allowedAccounts of talend-account-deletes-logs.`);
   },
@@ -240,9 +232,9 @@ const executeNeedsRun: StackValidationPolicy = {
  * making the run depend on the grant (as TaskRunner.run and a `dependsOn` do), since a task id names no workspace.
  */
 function runsIn(graph: StackGraph, run: Node, grant: Node): boolean | typeof UNKNOWN {
-  const env = (n: Node) => [n.props.environment, n.props.workspace];
-  const [runEnv, runWs] = env(run);
-  const [grantEnv, grantWs] = env(grant);
+  const where = (n: Node) => [n.props.environment, n.props.workspace];
+  const [runEnv, runWs] = where(run);
+  const [grantEnv, grantWs] = where(grant);
   if ([runEnv, runWs, grantEnv, grantWs].includes(UNKNOWN)) return graph.dependsOn(run, grant) || UNKNOWN;
   if (typeof runEnv === "string" && typeof runWs === "string" && typeof grantEnv === "string" && typeof grantWs === "string") return runEnv === grantEnv && runWs === grantWs;
   return graph.dependsOn(run, grant);
@@ -259,7 +251,7 @@ const unusedAccount: StackValidationPolicy = {
     const graph = new StackGraph(args.resources);
     const users = [...graph.grants, ...graph.runs].map((n) => graph.accountOf(n));
     for (const account of graph.accounts) {
-      const talend = talendName(account.props);
+      const talend = account.props.name;
       if (users.includes(account.urn) || (typeof talend === "string" && allowedAccounts.includes(talend))) continue;
       const label = `ServiceAccount "${account.name}"`;
       if (users.includes(UNKNOWN) || talend === UNKNOWN) {

@@ -141,8 +141,8 @@ function runPlugin(call) {
       set("PULUMI_NODEJS_PROJECT", config.getProject());
       set("PULUMI_NODEJS_STACK", config.getStack());
       set("PULUMI_NODEJS_DRY_RUN", String(config.getDryRun()));
-      const stackConfig = config.getConfigMap().entries();
-      if (config.getConfigMap().getLength()) set("PULUMI_CONFIG", JSON.stringify(Object.fromEntries(stackConfig)));
+      const stackConfig = config.getConfigMap();
+      if (stackConfig.getLength()) set("PULUMI_CONFIG", JSON.stringify(Object.fromEntries(stackConfig.entries())));
     }
     if (!call.cancelled) start(proxy);
   }, (e) => fail(`could not start policy pack proxy: ${e.message}`));

@@ -40,12 +40,12 @@ function pluginDir(name: string, files: Record<string, string>, withSdk = true):
   return dir;
 }
 
-function request(dir: string, kind: string, args: string[], env: Record<string, string> = {}): langproto.RunPluginRequest {
+function request(dir: string, kind: string, args: string[], env: Record<string, string> = {}, options: Record<string, string | boolean> = {}): langproto.RunPluginRequest {
   const info = new langproto.ProgramInfo();
   info.setRootDirectory(dir);
   info.setProgramDirectory(dir);
   info.setEntryPoint(".");
-  info.setOptions(Struct.fromJavaScript({}));
+  info.setOptions(Struct.fromJavaScript(options));
   const req = new langproto.RunPluginRequest();
   req.setPwd(work);
   req.setInfo(info);
@@ -87,16 +87,23 @@ function runPlugin(req: langproto.RunPluginRequest, onStdout?: (text: string, s:
 test("a plugin: run with cmd/run-plugin, the directory first, then the arguments; output streamed; exit status kept", async () => {
   const dir = pluginDir("echo", {
     "package.json": JSON.stringify({ name: "echo", version: "1.0.0", main: "index.js" }),
-    "index.js": 'process.stdout.write(`args ${process.argv.slice(2).join(" ")} cwd ${process.cwd()} env ${process.env.PLUGIN_ENV}\\n`); process.stderr.write("to stderr\\n"); process.exitCode = Number(process.argv[3] ?? 0);',
+    "index.js": 'process.stdout.write(`args ${process.argv.slice(2).join(" ")} cwd ${process.cwd()} env ${process.env.PLUGIN_ENV} ts ${process.env.PULUMI_NODEJS_TYPESCRIPT}\\n`); process.stderr.write("to stderr\\n"); process.exitCode = Number(process.argv[3] ?? 0);',
   });
   const ok = runPlugin(request(dir, "resource", ["first", "0"], { PLUGIN_ENV: "from-engine" }));
   await ok.done;
   assert.equal(ok.error, undefined);
-  assert.equal(ok.stdout, `args first 0 cwd ${work} env from-engine\n`, "arguments after the directory; the request's working directory and environment");
+  assert.equal(ok.stdout, `args first 0 cwd ${work} env from-engine ts true\n`, "arguments after the directory; the request's working directory and environment; typescript by default");
   assert.equal(ok.stderr, "to stderr\n");
   const failed = runPlugin(request(dir, "resource", ["first", "3"]));
   await failed.done;
   assert.equal(failed.error, "Program exited with non-zero exit code: 3");
+
+  // Runtime options: `nodeargs` are split like a shell's words and go to cmd/run-plugin (whose --pwd moves the plugin).
+  const elsewhere = join(work, "a dir with spaces");
+  mkdirSync(elsewhere);
+  const moved = runPlugin(request(dir, "resource", ["x"], {}, { nodeargs: `--pwd "${elsewhere}"`, typescript: false }));
+  await moved.done;
+  assert.equal(moved.stdout, `args x cwd ${elsewhere} env undefined ts undefined\n`);
 });
 
 test("without @pulumi/pulumi beside the plugin, the call fails with the official host's fix", async () => {
