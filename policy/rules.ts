@@ -52,7 +52,17 @@ function workspaceNames(props: Record<string, unknown>): string[] {
 }
 const workspaceLabel = (props: Record<string, unknown>) => `"${workspaceNames(props)[0] ?? "unknown"}"`;
 
-const accountAdminPermissions = resourceRule(
+/** An account rule: it holds none of some permissions, unless its Talend name is allow-listed. */
+function heldPermissionsRule(policy: Omit<ResourceValidationPolicy, "validateResource">, denied: (config: Config) => string[], consequence: (held: string[]) => string): ResourceValidationPolicy {
+  return resourceRule(policy, "ServiceAccount", ({ name, props }, report, config) => {
+    const held = knownStrings(props.permissions).filter((p) => denied(config).includes(p));
+    const talend = props.name;
+    if (!held.length || typeof talend !== "string" || (config.allowedAccounts ?? []).includes(talend)) return;
+    report(`ServiceAccount "${name}" (Talend name "${talend}") holds ${held.join(", ")}, ${consequence(held)}: remove ${held.length > 1 ? "them" : "it"}, or allow-list "${talend}" in allowedAccounts of ${policy.name}.`);
+  });
+}
+
+const accountAdminPermissions = heldPermissionsRule(
   {
     name: "talend-account-admin-permissions",
     description: "No service account may manage users, service accounts, roles, groups or SSO: any of these lets it grant itself anything.",
@@ -60,14 +70,8 @@ const accountAdminPermissions = resourceRule(
     severity: "critical",
     configSchema: { properties: { allowedAccounts: ALLOWED_ACCOUNTS, deniedPermissions: { ...list("The account permissions this rule refuses."), default: ADMIN_PERMISSIONS } } },
   },
-  "ServiceAccount",
-  ({ name, props }, report, config) => {
-    const denied = config.deniedPermissions ?? ADMIN_PERMISSIONS;
-    const held = knownStrings(props.permissions).filter((p) => denied.includes(p));
-    const talend = props.name;
-    if (!held.length || typeof talend !== "string" || (config.allowedAccounts ?? []).includes(talend)) return;
-    report(`ServiceAccount "${name}" (Talend name "${talend}") holds ${held.join(", ")}, which ${held.length > 1 ? "let" : "lets"} it grant itself any access: remove ${held.length > 1 ? "them" : "it"}, or allow-list "${talend}" in allowedAccounts of talend-account-admin-permissions.`);
-  },
+  (config) => config.deniedPermissions ?? ADMIN_PERMISSIONS,
+  (held) => `which ${held.length > 1 ? "let" : "lets"} it grant itself any access`,
 );
 
 const workspaceWriteAllowList = resourceRule(
@@ -171,7 +175,7 @@ const runAsServiceAccount = resourceRule(
   },
 );
 
-const accountDeletesLogs = resourceRule(
+const accountDeletesLogs = heldPermissionsRule(
   {
     name: "talend-account-deletes-logs",
     description: "No service account may delete execution logs: it could erase the record of what it ran.",
@@ -179,26 +183,27 @@ const accountDeletesLogs = resourceRule(
     severity: "medium",
     configSchema: { properties: { allowedAccounts: ALLOWED_ACCOUNTS } },
   },
-  "ServiceAccount",
-  ({ name, props }, report, config) => {
-    const talend = props.name;
-    if (!knownStrings(props.permissions).includes(LOG_DELETION) || typeof talend !== "string" || (config.allowedAccounts ?? []).includes(talend)) return;
-    report(`ServiceAccount "${name}" (Talend name "${talend}") holds ${LOG_DELETION}, so it can erase the logs of the runs it starts: remove it, or allow-list "${talend}" in allowedAccounts of talend-account-deletes-logs.`);
-  },
+  () => [LOG_DELETION],
+  () => "so it can erase the logs of the runs it starts",
 );
 
 /** "Checked at apply": what a preview cannot tell is said, never guessed. */
 const atApply = (subject: string, why: string) => `${subject} is checked at apply: ${why} not known in preview.`;
 
-const executeNeedsRun: StackValidationPolicy = {
-  name: "talend-execute-needs-run",
-  description: "EXECUTE on a workspace only where the stack runs a task as that account in that workspace.",
-  enforcementLevel: "advisory",
-  severity: "medium",
-  configSchema: { properties: { allowedWorkspaces: ALLOWED_WORKSPACES } },
-  validateStack: (args, report: ReportViolation) => {
-    const { allowedWorkspaces = [] } = args.getConfig<Config>();
-    const graph = new StackGraph(args.resources);
+/** A stack policy, on who uses what in the stack (see stack.ts). */
+function stackRule(policy: Omit<StackValidationPolicy, "validateStack">, check: (graph: StackGraph, report: ReportViolation, config: Config) => void): StackValidationPolicy {
+  return { ...policy, validateStack: (args, report) => check(new StackGraph(args.resources), report, args.getConfig<Config>()) };
+}
+
+const executeNeedsRun = stackRule(
+  {
+    name: "talend-execute-needs-run",
+    description: "EXECUTE on a workspace only where the stack runs a task as that account in that workspace.",
+    enforcementLevel: "advisory",
+    severity: "medium",
+    configSchema: { properties: { allowedWorkspaces: ALLOWED_WORKSPACES } },
+  },
+  (graph, report, { allowedWorkspaces = [] }) => {
     for (const grant of graph.grants) {
       const label = `WorkspacePermission "${grant.name}"`;
       if (!knownStrings(grant.props.permissions).includes("EXECUTE")) {
@@ -225,7 +230,7 @@ const executeNeedsRun: StackValidationPolicy = {
       );
     }
   },
-};
+);
 
 /**
  * Whether a run is in the grant's workspace: by names when both give them; otherwise the program says so by
@@ -240,15 +245,15 @@ function runsIn(graph: StackGraph, run: Node, grant: Node): boolean | typeof UNK
   return graph.dependsOn(run, grant);
 }
 
-const unusedAccount: StackValidationPolicy = {
-  name: "talend-unused-account",
-  description: "Every service account has a grant or a run in the stack; one with neither is an unused credential.",
-  enforcementLevel: "advisory",
-  severity: "low",
-  configSchema: { properties: { allowedAccounts: ALLOWED_ACCOUNTS } },
-  validateStack: (args, report: ReportViolation) => {
-    const { allowedAccounts = [] } = args.getConfig<Config>();
-    const graph = new StackGraph(args.resources);
+const unusedAccount = stackRule(
+  {
+    name: "talend-unused-account",
+    description: "Every service account has a grant or a run in the stack; one with neither is an unused credential.",
+    enforcementLevel: "advisory",
+    severity: "low",
+    configSchema: { properties: { allowedAccounts: ALLOWED_ACCOUNTS } },
+  },
+  (graph, report, { allowedAccounts = [] }) => {
     const users = [...graph.grants, ...graph.runs].map((n) => graph.accountOf(n));
     for (const account of graph.accounts) {
       const talend = account.props.name;
@@ -264,6 +269,6 @@ const unusedAccount: StackValidationPolicy = {
       );
     }
   },
-};
+);
 
 export const policies = [accountAdminPermissions, workspaceWriteAllowList, secretParameters, clientSecretIsSecret, runHasTriggers, runAsServiceAccount, accountDeletesLogs, executeNeedsRun, unusedAccount];
