@@ -159,7 +159,8 @@ test("real CLI: TaskExecution runs exactly once per request, wherever the next a
     const elapsed = lines.map((l) => /for (\d+)m(\d\d)s/.exec(l)).filter(Boolean).map((m) => Number(m![1]) * 60 + Number(m![2]));
     assert.ok(lines.some((l) => /: executing for \d+m\d\ds \(execution [0-9a-f-]{36}\)/.test(l)), `lines name the resource, status, elapsed time and execution:\n${lines.join("\n")}`);
     assert.ok(lines.some((l) => /: execution_successful/.test(l)), "and the final status");
-    assert.ok(elapsed.at(-1)! >= 300, "the last line comes at the end of the run");
+    // Talend's time comes from Date headers, which have whole seconds: the provider's reading trails it by < 1 s.
+    assert.ok(elapsed.at(-1)! >= 299, `the last line comes at the end of the run: ${elapsed.join(", ")}`);
     const gaps = elapsed.slice(1).map((s, k) => s - elapsed[k]!);
     assert.ok(gaps.every((g) => g <= 30), `no 30 s of the run without a line: ${elapsed.join(", ")}`);
   });
