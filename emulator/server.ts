@@ -51,6 +51,14 @@ export interface TalendEmulator {
   faults: { add(rule: FaultRule): void; clear(): void };
   requests(): RequestRecord[];
   clearRequests(): void;
+  /**
+   * Calls `listener` with each request once its outcome is known (answered, reset, or left hanging by a fault),
+   * right after the client was answered; returns the function that stops it. For tests that act on what a
+   * client does, instead of polling the log.
+   */
+  onRequest(listener: (r: RequestRecord) => void): () => void;
+  /** The first request `match` accepts whose outcome is known, already in the log or still to come; rejects after `timeoutMs` (default 60 s). */
+  waitForRequest(match: (r: RequestRecord) => boolean, timeoutMs?: number): Promise<RequestRecord>;
   /** Deep copy of the tenant, service-account secrets included (a test tool: never expose it). */
   state(): EmulatorState;
   /** Changes made "behind the program's back", for drift tests. They throw on unknown ids. */
@@ -78,6 +86,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
   const faults = new Faults(opts.randomSeed ?? 1);
   const log: RequestRecord[] = [];
   let seq = 0;
+  /** Records whose outcome is known; the others are still being handled. */
+  const settled = new WeakSet<RequestRecord>();
+  const listeners = new Set<(r: RequestRecord) => void>();
+  /** Waiters to reject when the emulator closes. */
+  const closing = new Set<() => void>();
+  const settle = (record: RequestRecord) => {
+    settled.add(record);
+    for (const listener of [...listeners]) listener(structuredClone(record));
+  };
   const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
   let baseUrl = "";
@@ -196,11 +213,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
       // Date follows the emulator's clock, as a real server's follows its own: clients read Talend time from it.
       res.writeHead(r.status, { date: new Date(clock.now()).toUTCString(), ...(text && { "content-type": "application/json" }), ...r.headers });
       res.end(text);
+      settle(record);
     };
     const writeRaw = (status: number, text: string, contentType = "application/json") => {
       record.status = status;
       res.writeHead(status, { date: new Date(clock.now()).toUTCString(), "content-type": contentType });
       res.end(text);
+      settle(record);
     };
 
     const fault = faults.match(method, url.pathname);
@@ -210,9 +229,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
         await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
         break;
       case "reset":
-        return void req.socket.destroy();
+        req.socket.destroy();
+        return settle(record);
       case "hang":
-        return; // the socket is destroyed by close()
+        return settle(record); // the socket is destroyed by close()
       case "status":
         return write({ ...apiError(fault.status ?? 503, "Injected fault"), headers: fault.retryAfter ? { "retry-after": fault.retryAfter } : undefined });
       case "body":
@@ -229,7 +249,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     }
     if (fault?.kind === "after-commit") {
       // The effect stays; the client never learns of it.
-      if (fault.status === 0) return void req.socket.destroy();
+      if (fault.status === 0) {
+        req.socket.destroy();
+        return settle(record);
+      }
       if (fault.body !== undefined) return writeRaw(fault.status ?? 200, fault.body, fault.contentType);
       return write(apiError(fault.status ?? 502, "Injected fault after commit"));
     }
@@ -260,10 +283,40 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     requests: () => structuredClone(log),
     clearRequests: () => void (log.length = 0),
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    waitForRequest: (match, timeoutMs = 60_000) =>
+      new Promise<RequestRecord>((resolve, reject) => {
+        const found = log.find((r) => settled.has(r) && match(structuredClone(r)));
+        if (found) return resolve(structuredClone(found));
+        const timer = setTimeout(() => {
+          stop();
+          reject(new Error(`emulator: no matching request within ${timeoutMs} ms (last: ${log.slice(-3).map((r) => `${r.method} ${r.path} ${r.status}`).join("; ") || "none"})`));
+        }, timeoutMs);
+        const stop = () => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+          closing.delete(abandon);
+        };
+        const listener = (r: RequestRecord) => {
+          if (!match(r)) return;
+          stop();
+          resolve(r);
+        };
+        const abandon = () => {
+          stop();
+          reject(new Error("emulator: closed while a test waited for a request"));
+        };
+        listeners.add(listener);
+        closing.add(abandon);
+      }),
     state: () => store.snapshot(),
     admin,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const abandon of [...closing]) abandon();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -46,10 +46,4 @@ export async function providerFixture(opts: Parameters<typeof startEmulator>[0] 
   };
 }
 
-export function workspaceId(emulator: TalendEmulator, name: string, environment: string): string {
-  const state = emulator.state();
-  const env = state.environments.find((e) => e.name === environment);
-  const ws = state.workspaces.find((w) => w.name === name && w.environmentId === env?.id);
-  if (!ws) throw new Error(`no workspace ${name} in ${environment}`);
-  return ws.id;
-}
+export { workspaceId } from "./emulator-ids";
