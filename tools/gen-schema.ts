@@ -70,6 +70,12 @@ const FUNCTIONS: Record<string, { description: string; inputs: z.ZodObject; outp
   getPermissionCatalog: { description: 'The tenant\'s account-permission IDs, with the ID of "Tasks and Plans - Edit" when it can be determined.', inputs: z.object({}), outputs: PermissionCatalogSchema, result: "PermissionCatalog" },
 };
 
+/** The components of the plugin and their owners' custom types (provider/plugin/components.ts). */
+const COMPONENT_OWNERS: Record<string, { type: string; doc: string }> = {
+  ServiceAccount: { type: "ServiceAccountResource", doc: "Served as a component holding the account (a ServiceAccountResource) and its create intent, so that an apply killed after the account's POST is resumed without orphan; `pulumi import` takes talend:index:ServiceAccountResource." },
+  TaskExecution: { type: "TaskExecutionResource", doc: "Served as a component holding the run (a TaskExecutionResource) and its request, so that an apply killed after the run's POST never runs the task twice." },
+};
+
 export function generateSchema(): string {
   for (const k of Object.keys(types)) delete types[k];
   const version: string = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version;
@@ -93,7 +99,16 @@ export function generateSchema(): string {
     for (const p of Object.values(properties)) delete p.default;
     const requiredInputs = (json.required ?? []).filter((k) => !HIDDEN.has(k) && (json.properties?.[k] as JsonSchema & { default?: unknown })?.default === undefined).sort();
     const required = outputsOf(file).filter((o) => !/\|\s*undefined/.test(o.type)).map((o) => o.name).sort();
-    resources[tok(r.type)] = { description: classDoc(file), inputProperties, requiredInputs, properties, required };
+    const resource = { inputProperties, requiredInputs, properties, required };
+    const owner = COMPONENT_OWNERS[r.type];
+    if (!owner) {
+      resources[tok(r.type)] = { description: classDoc(file), ...resource };
+      continue;
+    }
+    // The type programs declare is a component holding the intent and the owner (provider/plugin/components.ts);
+    // the owner is a custom resource of its own type, the one `pulumi import` names.
+    resources[tok(r.type)] = { description: `${classDoc(file)} ${owner.doc}`, isComponent: true, ...resource };
+    resources[tok(owner.type)] = { description: `The custom resource inside a ${r.type} (which also records its create intent in state first): declare ${r.type}, import ${owner.type}.`, ...resource };
   }
   const functions: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(FUNCTIONS)) {

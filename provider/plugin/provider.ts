@@ -3,6 +3,7 @@ import { lookupsIn } from "../lookups";
 import { ProgramContext } from "../program-context";
 import { type Handler, compact, handlerRegistry } from "../registry";
 import { Context, readSettings } from "../settings";
+import { COMPONENTS, construct } from "./components";
 import { importedState } from "./import";
 import { unwrap, wrap } from "./wire";
 
@@ -15,6 +16,9 @@ interface Schema {
   resources?: Record<string, { properties?: Record<string, { secret?: boolean }> }>;
 }
 
+/** The custom resources inside the components (components.ts), served by their owner's handler. */
+const HANDLER_OF_OWNER: Record<string, string> = Object.fromEntries(Object.entries(COMPONENTS).map(([type, c]) => [c.owner, type]));
+
 /**
  * The provider plugin `pulumi-resource-talend`: the same handlers as the dynamic classes (registry.ts), served by
  * type token, and the lookups (lookups.ts) as functions. One plugin process serves one provider configuration
@@ -26,13 +30,16 @@ export class TalendProvider implements pulumi.provider.Provider {
   private lookups?: ReturnType<typeof lookupsIn>;
   private readonly handlerOf = handlerRegistry(() => this.talend());
   private readonly secretOutputs: Map<string, string[]>;
+  private readonly outputNames: Map<string, string[]>;
 
   constructor(
     readonly version: string,
     readonly schema: string,
   ) {
     const parsed = JSON.parse(schema) as Schema;
-    this.secretOutputs = new Map(Object.entries(parsed.resources ?? {}).map(([tok, r]) => [typeOf(tok), Object.entries(r.properties ?? {}).filter(([, p]) => p.secret).map(([k]) => k)]));
+    const resources = Object.entries(parsed.resources ?? {});
+    this.secretOutputs = new Map(resources.map(([tok, r]) => [handlerType(typeOf(tok)), Object.entries(r.properties ?? {}).filter(([, p]) => p.secret).map(([k]) => k)]));
+    this.outputNames = new Map(resources.map(([tok, r]) => [typeOf(tok), Object.keys(r.properties ?? {})]));
   }
 
   /** The provider's configuration (Configure), by key: token, region, endpoint, tasksAndPlansEditPermission. */
@@ -107,8 +114,13 @@ export class TalendProvider implements pulumi.provider.Provider {
     }
   }
 
+  /** ServiceAccount and TaskExecution: the intent and the owner under a component (components.ts). */
+  async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    return construct(typeOf(type), name, inputs, options, this.outputNames.get(typeOf(type)) ?? [], this.version);
+  }
+
   private handler(urn: string): [Handler, string] {
-    const type = typeOf(urnType(urn));
+    const type = handlerType(typeOf(urnType(urn)));
     return [this.handlerOf(type), type];
   }
 
@@ -132,6 +144,11 @@ function withSecretProperties(e: unknown, secretKeys: string[]): unknown {
   const err = e as { properties?: Record<string, unknown> };
   if (err && typeof err === "object" && err.properties) err.properties = wrap(err.properties, secretKeys);
   return e;
+}
+
+/** The registry's type serving a resource type: a component's owner is served by its handler. */
+function handlerType(type: string): string {
+  return HANDLER_OF_OWNER[type] ?? type;
 }
 
 /** `talend:index:ServiceAccount` → `ServiceAccount`. */

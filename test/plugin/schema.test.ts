@@ -14,7 +14,10 @@ test("the schema marks secrets and serves the resources and functions of the Typ
   assert.deepEqual(Object.keys(schema.config.variables).sort(), ["endpoint", "region", "tasksAndPlansEditPermission", "token"]);
   assert.equal(schema.resources["talend:index:ServiceAccount"].properties.clientSecret.secret, true);
   assert.equal(schema.resources["talend:index:TaskExecution"].inputProperties.clientSecret.secret, true);
-  assert.deepEqual(Object.keys(schema.resources).sort(), ["talend:index:ServiceAccount", "talend:index:TaskExecution", "talend:index:WorkspacePermission"]);
+  assert.deepEqual(Object.keys(schema.resources).sort(), ["talend:index:ServiceAccount", "talend:index:ServiceAccountResource", "talend:index:TaskExecution", "talend:index:TaskExecutionResource", "talend:index:WorkspacePermission"]);
+  assert.equal(schema.resources["talend:index:ServiceAccount"].isComponent, true);
+  assert.equal(schema.resources["talend:index:ServiceAccountResource"].isComponent, undefined);
+  assert.equal(schema.resources["talend:index:ServiceAccountResource"].properties.clientSecret.secret, true);
   assert.deepEqual(Object.keys(schema.functions).sort(), ["talend:index:getEnvironment", "talend:index:getPermissionCatalog", "talend:index:getTask", "talend:index:getWorkspace"]);
   for (const hidden of ["intentAt", "intentId", "intentUrn", "suffix"]) assert.ok(!(hidden in schema.resources["talend:index:TaskExecution"].inputProperties), hidden);
   // The descriptions are the doc comments docs/reference.md shows.
