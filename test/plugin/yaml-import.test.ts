@@ -28,13 +28,13 @@ test("Pulumi YAML: import of a hand-made account and grant sends nothing, and th
   const stack = await yamlStack(f, PROJECT());
   const before = mutations();
   const code = join(stack.dir, "imported.yaml");
-  await stack.run(["import", "talend:index:ServiceAccount", "handMade", account.id, "--yes", "--non-interactive", "--protect=false", "--out", code]);
+  await stack.run(["import", "talend:index:ServiceAccountResource", "handMade", account.id, "--yes", "--non-interactive", "--protect=false", "--out", code]);
   const grantCode = join(stack.dir, "imported-grant.yaml");
   await stack.run(["import", "talend:index:WorkspacePermission", "handMadeExecute", `${ws.id}/${account.id}`, "--yes", "--non-interactive", "--protect=false", "--out", grantCode]);
   assert.equal(mutations(), before, "import sends no mutating request");
 
   const state = await stack.exportState();
-  const imported = state.deployment.resources.find((r: { type: string }) => r.type === "talend:index:ServiceAccount");
+  const imported = state.deployment.resources.find((r: { type: string }) => r.type === "talend:index:ServiceAccountResource");
   assert.equal(imported.id, account.id);
   assert.equal(imported.outputs.accountName, "hand-made");
   assert.equal(imported.outputs.clientSecret, undefined, "an imported account has no clientSecret");
@@ -42,7 +42,7 @@ test("Pulumi YAML: import of a hand-made account and grant sends nothing, and th
   // The printed code, pasted into the program: a preview shows no change and sends nothing.
   const accountYaml = readFileSync(code, "utf8");
   const grantYaml = readFileSync(grantCode, "utf8").replace(/^resources:\n/m, "");
-  assert.match(accountYaml, /type: talend:(index:)?ServiceAccount/);
+  assert.match(accountYaml, /type: talend:(index:)?ServiceAccountResource/);
   writeYaml(stack, `${PROJECT()}${accountYaml.trimEnd()}\n${grantYaml}`);
   const plan = await stack.preview();
   assert.deepEqual(plan.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn}`), []);
