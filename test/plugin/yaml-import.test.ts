@@ -4,20 +4,14 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { TalendClient } from "../../sdk";
 import { e2eFixture } from "../helpers/pulumi-engine";
-import { pluginDir, writeYaml, yamlHost, yamlStack } from "./yaml-stack";
+import { writeYaml, yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 
 // `pulumi import` of a hand-made account and grant through the plugin, with the YAML host generating the code.
 const skip = yamlHost().reason;
 const f = e2eFixture();
 const mutations = () => f.emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length;
 
-const PROJECT = () => `name: talend-yaml-import
-runtime: yaml
-plugins:
-  providers:
-    - name: talend
-      path: ${pluginDir()}
-`;
+const PROJECT = () => yamlProject("talend-yaml-import");
 
 test("Pulumi YAML: import of a hand-made account and grant sends nothing, and the printed code previews clean", { skip, timeout: 900_000 }, async () => {
   const admin = new TalendClient({ endpoint: f.emulator.url, credentials: { token: "emulator-admin-pat" } });

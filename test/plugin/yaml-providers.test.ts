@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import { e2eFixture } from "../helpers/pulumi-engine";
-import { pluginDir, yamlHost, yamlStack } from "./yaml-stack";
+import { yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 
 // Two tenants in one YAML program: each its own explicit `talend` provider with its own config (here, two emulators).
 const skip = yamlHost().reason;
@@ -15,13 +15,7 @@ after(async () => {
   await second?.close();
 });
 
-const program = (a: string, b: string) => `name: talend-yaml-tenants
-runtime: yaml
-plugins:
-  providers:
-    - name: talend
-      path: ${pluginDir()}
-resources:
+const program = (a: string, b: string) => `${yamlProject("talend-yaml-tenants")}resources:
   tenantA:
     type: pulumi:providers:talend
     properties:

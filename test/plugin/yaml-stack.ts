@@ -35,6 +35,11 @@ export function pluginDir(): string {
   return launcherDir;
 }
 
+/** The head of a YAML project's Pulumi.yaml that runs this clone's plugin; resources etc. follow. */
+export function yamlProject(name: string): string {
+  return `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: talend\n      path: ${pluginDir()}\n`;
+}
+
 /** examples/yaml-bootstrap/Pulumi.yaml as shipped, its plugin path pointed at this clone's plugin. */
 export function yamlExample(): string {
   return readFileSync(join(repoRoot(), "examples", "yaml-bootstrap", "Pulumi.yaml"), "utf8").replace("path: ./node_modules/.bin", `path: ${pluginDir()}`);
