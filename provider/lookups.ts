@@ -59,26 +59,25 @@ export function getPermissionCatalog(): Promise<PermissionCatalog> {
 
 /**
  * The lookups over one context: the program's (above), or the provider plugin's, which serves them as the
- * functions talend:index:getEnvironment etc. with the same arguments and results.
+ * functions talend:index:getEnvironment etc. with the same arguments and results. (An arrow function: reference.md
+ * lists the function declarations of this file, which are the program's API.)
  */
-export function lookupsIn(context: ProgramContext) {
-  return {
-    getEnvironment: (args: GetEnvironmentArgs): Promise<Environment> =>
-      context.lookup(key("environment", args.name), async (reads) => sameForEveryLookup(await checkEnvironment(reads, args.name, "talend.getEnvironment"))),
-    getWorkspace: (args: GetWorkspaceArgs): Promise<WorkspaceResult> =>
-      context.lookup(key("workspace", args.name, args.environment), async (reads) => {
-        const ws = sameForEveryLookup(await checkWorkspace(reads, args.name, args.environment, "talend.getWorkspace"));
-        // checkWorkspace names the input "workspace"; here it is called "name".
-        return isFailure(ws) ? { ...ws, reason: ws.reason.replace("getWorkspace.workspace:", "getWorkspace.name:") } : ws;
-      }),
-    getTask: (args: GetTaskArgs): Promise<TaskResult> =>
-      context.lookup(key("task", args.name, args.workspace, args.environment), async (reads) => {
-        const found = sameForEveryLookup(await checkTask(reads, args.name, args.workspace, args.environment, "talend.getTask", "name"));
-        return isFailure(found) ? found : { ...found.task, workspaceId: found.workspace.id, environmentId: found.workspace.environment.id };
-      }),
-    getPermissionCatalog: (): Promise<PermissionCatalog> => context.lookup(key("catalog"), (reads) => reads.catalog()),
-  };
-}
+export const lookupsIn = (context: ProgramContext) => ({
+  getEnvironment: (args: GetEnvironmentArgs): Promise<Environment> =>
+    context.lookup(key("environment", args.name), async (reads) => sameForEveryLookup(await checkEnvironment(reads, args.name, "talend.getEnvironment"))),
+  getWorkspace: (args: GetWorkspaceArgs): Promise<WorkspaceResult> =>
+    context.lookup(key("workspace", args.name, args.environment), async (reads) => {
+      const ws = sameForEveryLookup(await checkWorkspace(reads, args.name, args.environment, "talend.getWorkspace"));
+      // checkWorkspace names the input "workspace"; here it is called "name".
+      return isFailure(ws) ? { ...ws, reason: ws.reason.replace("getWorkspace.workspace:", "getWorkspace.name:") } : ws;
+    }),
+  getTask: (args: GetTaskArgs): Promise<TaskResult> =>
+    context.lookup(key("task", args.name, args.workspace, args.environment), async (reads) => {
+      const found = sameForEveryLookup(await checkTask(reads, args.name, args.workspace, args.environment, "talend.getTask", "name"));
+      return isFailure(found) ? found : { ...found.task, workspaceId: found.workspace.id, environmentId: found.workspace.environment.id };
+    }),
+  getPermissionCatalog: (): Promise<PermissionCatalog> => context.lookup(key("catalog"), (reads) => reads.catalog()),
+});
 
 /** getEnvironment for Inputs: an Output that resolves once `name` does. */
 export function getEnvironmentOutput(args: Inputs<GetEnvironmentArgs>): pulumi.Output<Environment> {
