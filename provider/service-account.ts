@@ -86,15 +86,25 @@ export class ServiceAccount extends DynamicResource {
   readonly intent: Intent;
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    // A new account (first create or rotation) gets a new intent first, recorded before its POST; see intent.ts.
-    const rotation = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
-    const intent = new Intent("ServiceAccount", name, rotation, intentOptions("ServiceAccount", opts));
-    const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
-    const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-    super("ServiceAccount", name, { ...outputs, ...args, suffix, intentAt: intent.recordedAt }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
+    const intent = new Intent("ServiceAccount", name, serviceAccountIntentKey(args), intentOptions("ServiceAccount", opts));
+    super("ServiceAccount", name, serviceAccountProps(name, args, intent.recordedAt), { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.clientId = this.id;
     this.intent = intent;
   }
+}
+
+// The account's part of a program, shared by this class and the provider plugin's ServiceAccount component.
+
+/** A new account (first create or rotation) gets a new intent first, recorded before its POST; see intent.ts. */
+export function serviceAccountIntentKey(args: Pick<ServiceAccountArgs, "rotateSecret" | "uniqueSuffix">): pulumi.Output<string> {
+  return pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
+}
+
+/** The account resource's properties: the args, the derived suffix, the intent's time, and the outputs to fill. */
+export function serviceAccountProps(name: string, args: ServiceAccountArgs, intentAt: pulumi.Input<number>): pulumi.Inputs {
+  const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
+  const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
+  return { ...outputs, ...args, suffix, intentAt };
 }
 
 /** The name the account carries in Talend. */

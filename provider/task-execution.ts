@@ -126,14 +126,24 @@ export class TaskExecution extends DynamicResource {
   readonly request: Intent;
 
   constructor(name: string, args: TaskExecutionArgs, opts?: pulumi.CustomResourceOptions) {
-    // The run's request: replaced exactly when a new run is due, and recorded in state before the run starts.
-    const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
-    const key = pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
-    const request = new Intent("TaskExecution", name, key, intentOptions("TaskExecution", opts, { dependsOn: opts?.dependsOn }));
-    const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
-    super("TaskExecution", name, { ...outputs, ...args, intentAt: request.recordedAt, intentId: request.id, intentUrn: request.urn }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
+    const request = new Intent("TaskExecution", name, taskExecutionRequestKey(args), intentOptions("TaskExecution", opts, { dependsOn: opts?.dependsOn }));
+    super("TaskExecution", name, taskExecutionProps(args, request), { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.request = request;
   }
+}
+
+// The run's part of a program, shared by this class and the provider plugin's TaskExecution component.
+
+/** The run's request is replaced exactly when a new run is due, and recorded in state before the run starts. */
+export function taskExecutionRequestKey(args: TaskExecutionArgs): pulumi.Output<string> {
+  const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
+  return pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
+}
+
+/** The run resource's properties: the args, its request (time, id, URN), and the outputs to fill. */
+export function taskExecutionProps(args: TaskExecutionArgs, request: { recordedAt: pulumi.Input<number>; id: pulumi.Input<string>; urn: pulumi.Input<string> }): pulumi.Inputs {
+  const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
+  return { ...outputs, ...args, intentAt: request.recordedAt, intentId: request.id, intentUrn: request.urn };
 }
 
 /**

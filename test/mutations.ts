@@ -98,10 +98,24 @@ export const MUTATIONS: Mutation[] = [
     catches: { file: "test/sdk/transport.test.ts", test: "a POST is never retried after a failure that may have been committed" },
   },
   {
-    name: "intent-name-changed",
-    proves: "the accounts' shared intent keeps its name whatever the order of the accounts (an intent renamed is a new intent: every account looks new)",
-    edits: [],
-    catches: { file: "test/provider/account-intents.test.ts", test: "" },
-    pending: "the lead adds it with the redesigned intents (provider/intent.ts)",
+    name: "intent-named-by-declaration-order",
+    proves: "an account's intent is named like the account, not by declaration order: reordering or adding accounts keeps each intent, so a dead apply's account is still recognised",
+    edits: [
+      { file: "provider/service-account.ts", find: 'new Intent("ServiceAccount", name, serviceAccountIntentKey(args),', replace: 'new Intent("ServiceAccount", `${name}-${++declared}`, serviceAccountIntentKey(args),' },
+      { file: "provider/service-account.ts", find: "/** The name the account carries in Talend. */", replace: "let declared = 0;\n/** The name the account carries in Talend. */" },
+    ],
+    catches: { file: "test/provider/account-intents.test.ts", test: "an account's intent keeps its URN whatever the other declarations do: reordered, one added first, the first removed, one declared later" },
+  },
+  {
+    name: "intent-parent-dropped",
+    proves: "an account under a component has its intent under the same component: moving accounts under a component (with an alias) keeps their intents",
+    edits: [{ file: "provider/service-account.ts", find: 'intentOptions("ServiceAccount", opts)', replace: 'intentOptions("ServiceAccount", { ...opts, parent: undefined })' }],
+    catches: { file: "test/provider/account-intents.test.ts", test: "an account under a component has its intent under the same parent" },
+  },
+  {
+    name: "intent-aliases-dropped",
+    proves: "the owner's aliases become its intent's: an account renamed or moved with an alias finds the time recorded before its POST",
+    edits: [{ file: "provider/intent.ts", find: "return (alias as pulumi.Alias).type === undefined ? [alias] : [];", replace: "return [];" }],
+    catches: { file: "test/provider/account-intents.test.ts", test: "the account's aliases become its intent's: by name, by parent, and a URN with the intent's type" },
   },
 ];

@@ -16,20 +16,20 @@ import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "..
 import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission";
 
 const repo = repoRoot();
-const HIDDEN = new Set(["suffix", "intentAt", "intentId", "intentUrn"]);
+export const HIDDEN = new Set(["suffix", "intentAt", "intentId", "intentUrn"]);
 
-const RESOURCES = [
+export const RESOURCES = [
   { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
   { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
   { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution", "run-diagnosis"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
 ];
 
-function source(name: string): ts.SourceFile {
+export function source(name: string): ts.SourceFile {
   const file = join(repo, "provider", `${name}.ts`);
   return ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
 }
 
-function docOf(node: ts.Node): string {
+export function docOf(node: ts.Node): string {
   const text = node.getSourceFile().getFullText();
   const ranges = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
   return ranges
@@ -45,7 +45,7 @@ function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
 }
 
 /** Doc comments of the properties of the first `z.object({...})` literal in a file. */
-function inputDocs(file: ts.SourceFile): Map<string, string> {
+export function inputDocs(file: ts.SourceFile): Map<string, string> {
   const docs = new Map<string, string>();
   walk(file, (n) => {
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && ts.isObjectLiteralExpression(n.parent) && !docs.has(n.name.text)) docs.set(n.name.text, docOf(n));
@@ -53,7 +53,7 @@ function inputDocs(file: ts.SourceFile): Map<string, string> {
   return docs;
 }
 
-function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: string }[] {
+export function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: string }[] {
   const out: { name: string; type: string; doc: string }[] = [];
   walk(file, (n) => {
     // Every Output property of the class: declared ones (from state) and assigned ones (e.g. clientId).
@@ -64,7 +64,7 @@ function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: stri
   return out;
 }
 
-function classDoc(file: ts.SourceFile): string {
+export function classDoc(file: ts.SourceFile): string {
   let doc = "";
   walk(file, (n) => {
     if (ts.isClassDeclaration(n) && !doc) doc = docOf(n);
@@ -72,7 +72,7 @@ function classDoc(file: ts.SourceFile): string {
   return doc;
 }
 
-function secretsOf(file: ts.SourceFile): string[] {
+export function secretsOf(file: ts.SourceFile): string[] {
   const found: string[] = [];
   walk(file, (n) => {
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === "additionalSecretOutputs") walk(n.initializer, (m) => ts.isStringLiteral(m) && found.push(m.text));
@@ -114,7 +114,7 @@ function providerError(code: ProviderErrorCode): { message: string; hint: string
   return { message: PROVIDER_ERRORS[code].message(values), hint: PROVIDER_ERRORS[code].fix };
 }
 
-type JsonSchema = { type?: string | string[]; enum?: unknown[]; items?: JsonSchema; default?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[] };
+export type JsonSchema = { type?: string | string[]; enum?: unknown[]; items?: JsonSchema; default?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[] };
 
 function typeOf(s: JsonSchema | undefined): string {
   if (!s) return "any";
