@@ -178,7 +178,7 @@ test("real CLI: import → up adopts with 0 mutating requests → preview no cha
       assert.match(program, grant);
       stack.writeProgram(program.replace(grant, '$1["EXECUTE"]'));
       const p = await stack.preview();
-      assert.deepEqual(p.changeSummary, { same: 9, update: 1 });
+      assert.deepEqual(p.changeSummary, { same: 12, update: 1 });
       assert.match(p.steps.find((s) => s.op === "update")!.urn, /WorkspacePermission::ci-runner\.production\.ops$/);
       emu.clearRequests();
       await stack.up();
