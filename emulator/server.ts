@@ -51,6 +51,12 @@ export interface TalendEmulator {
   faults: { add(rule: FaultRule): void; clear(): void };
   requests(): RequestRecord[];
   clearRequests(): void;
+  /**
+   * Calls `listener` synchronously as soon as the answer to an API request has been handed to the network (not
+   * for a reset or hung connection): a deterministic hook for crash tests that kill the client right after
+   * Talend answered. Returns the function that removes it.
+   */
+  onAnswered(listener: (record: RequestRecord) => void): () => void;
   /** Deep copy of the tenant, service-account secrets included (a test tool: never expose it). */
   state(): EmulatorState;
   /** Changes made "behind the program's back", for drift tests. They throw on unknown ids. */
@@ -79,6 +85,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
   let seq = 0;
   const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
+  const answeredListeners = new Set<(record: RequestRecord) => void>();
   let baseUrl = "";
 
   const admin: TalendEmulator["admin"] = {
@@ -187,6 +194,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     const talendVersion = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("talendVersion") ?? undefined;
     if (talendVersion) record.talendVersion = talendVersion;
     log.push(record);
+    if (answeredListeners.size) res.once("finish", () => answeredListeners.forEach((l) => l(record)));
 
     const apiError = errorFor(url.pathname);
     const write = (r: Response) => {
@@ -259,6 +267,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     requests: () => structuredClone(log),
     clearRequests: () => void (log.length = 0),
+    onAnswered: (listener) => (answeredListeners.add(listener), () => void answeredListeners.delete(listener)),
     state: () => store.snapshot(),
     admin,
     close: () =>

@@ -3,7 +3,7 @@ import { type TalendEmulator, startEmulator } from "../../emulator";
 import { PulumiStack, pulumiCli } from "../../tools/pulumi-engine";
 
 // The engine driver lives in tools/ (the benchmark uses it too); tests keep importing it from here.
-export { PulumiStack, type RunResult, pulumiCli } from "../../tools/pulumi-engine";
+export { PulumiStack, type RunResult, type Toolchain, pulumiCli } from "../../tools/pulumi-engine";
 
 /**
  * One emulator and any number of stacks for an e2e test file, created in `before` and cleaned up in `after`
