@@ -26,7 +26,7 @@ interface Report {
   points: Array<{ label: string; same: KillPointResult[]; elsewhere: KillPointResult[] }>;
   fuzz: Record<string, FuzzRow>;
   /** Killed applies followed by a program change, per toolchain (see program-changes.ts). */
-  programChanges?: { toolchains: Record<string, string>; results: ProgramChangeResult[] };
+  programChanges?: { generated: { date: string; quick: boolean }; toolchains: Record<string, string>; results: ProgramChangeResult[] };
 }
 
 const SECTIONS = ["all", "program-changes"] as const;
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   const json = join(repoRoot(), "docs", "reliability.json");
   // --only=program-changes reruns that matrix alone and keeps every other figure of the last report.
   const rest = only === "all" ? await everythingElse(quick) : (JSON.parse(readFileSync(json, "utf8")) as Report);
-  const report: Report = { ...rest, generated: { date: new Date().toISOString().slice(0, 10), quick }, programChanges: await programChangeMatrix(quick) };
+  const generated = { date: new Date().toISOString().slice(0, 10), quick };
+  const report: Report = { ...rest, ...(only === "all" && { generated }), programChanges: { generated, ...(await programChangeMatrix(quick)) } };
   writeFileSync(json, JSON.stringify(report, null, 2));
   const md = render(report);
   writeFileSync(join(repoRoot(), "docs", "reliability.md"), md);
@@ -88,7 +89,7 @@ async function everythingElse(quick: boolean): Promise<Omit<Report, "generated" 
  * clone's toolchain (the bottom of the peer range) and, when its CLI and Node.js are cached (after
  * `npm run test:compat`), on the top one, from the packed tarball installed into a fresh app.
  */
-async function programChangeMatrix(quick: boolean): Promise<NonNullable<Report["programChanges"]>> {
+async function programChangeMatrix(quick: boolean): Promise<Omit<NonNullable<Report["programChanges"]>, "generated">> {
   const toolchains: Array<{ name: string; toolchain?: Toolchain }> = [{ name: BOTTOM.name }];
   const descriptions: Record<string, string> = { [BOTTOM.name]: describe(BOTTOM) };
   const work = mkdtempSync(join(tmpdir(), "pulumi-talend-soak-"));
@@ -166,9 +167,10 @@ function renderProgramChanges(section: Report["programChanges"]): string[] {
     }),
   );
   return [
-    "The next commit after a killed apply: 4 accounts with a grant each; `up` is killed (SIGKILL of the whole process group, from the emulator's hook) right after Talend answered the 1st, the 2nd or the last account POST; the program then changes as the next commit would; Talend's clock moves on 10 minutes; one `up` runs on a fresh machine. Each cell: whether that `up` exited 0 with no orphaned account (an account with one of the program's names that state does not hold), every secret in state usable and nothing left after `destroy`. Toolchains: " +
-      Object.entries(section.toolchains).map(([name, d]) => `${d}`).join("; ") +
-      ".",
+    `The next commit after a killed apply (npm run soak${section.generated.quick ? " --quick: the kill point npm test uses for each change" : ""}, ${section.generated.date}): ` +
+      "4 accounts with a grant each; `up` is killed (SIGKILL of the whole process group, from the emulator's hook) right after Talend answered the 1st, the 2nd or the last account POST; the program then changes as the next commit would; Talend's clock moves on 10 minutes; one `up` runs on a fresh machine. " +
+      "Each cell: whether that `up` exited 0 with no orphaned account (an account with one of the program's names, before or after the change, that state does not hold), every secret in state usable and nothing left after `destroy`. " +
+      `Toolchains: ${Object.values(section.toolchains).join("; ")}.`,
     "",
     `| program change | toolchain | ${points.map((p) => `killed after the ${ACCOUNT_KILL_POINTS[p].label}`).join(" | ")} |`,
     `| --- | --- | ${points.map(() => "---").join(" | ")} |`,
