@@ -77,6 +77,17 @@ const INVALID_JSON = Symbol("invalid-json");
 /** Query parameters whose values never reach the request log. */
 const SENSITIVE = /token|secret|passw|key|auth|^pat$/i;
 
+/** Resolves after `ms`, or as soon as the client's connection closes; never keeps the process alive. */
+function heldUntil(ms: number, socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms).unref();
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendEmulator> {
   const clock = new Clock();
   const store = new Store(opts.seed ?? defaultSeed(), clock, opts.tasksAndPlansEditPermission ?? DEFAULT_TASKS_AND_PLANS_EDIT, opts.tokenLifetimeSeconds ?? 1800);
@@ -233,6 +244,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     if (url.pathname === "/security/oauth/token" && response.status === 200) {
       const minted = store.tokens.get((response.body as { access_token: string }).access_token);
       record.principal = { kind: "service-account", id: minted?.serviceAccountId };
+    }
+    if (fault?.kind === "held-answer") {
+      await heldUntil(fault.latencyMs ?? 100, req.socket);
+      if (req.socket.destroyed) return; // the client went away: it got nothing (status 0)
     }
     if (fault?.kind === "after-commit") {
       // The effect stays; the client never learns of it.

@@ -4,7 +4,7 @@
 // both ends of the @pulumi/pulumi peer range).
 import type { TalendEmulator } from "../../emulator";
 import type { PulumiStack, Toolchain } from "../helpers/pulumi-engine";
-import { type KillPoint, canMintToken, secretOf, stackOn, upKilledAt } from "./scenario";
+import { canMintToken, secretOf, stackOn, upKilledAt } from "./scenario";
 
 /** The four accounts the first apply declares, in this order: resource name = Talend name. */
 const ACCOUNTS = ["conf-0", "conf-1", "conf-2", "conf-3"];
@@ -21,12 +21,16 @@ export const PROGRAM_CHANGES = {
 export type ProgramChange = keyof typeof PROGRAM_CHANGES;
 export const CHANGES = Object.keys(PROGRAM_CHANGES) as ProgramChange[];
 
-const accountPost = (nth: number, label: string): KillPoint => ({ label, method: "POST", path: /^\/account\/service-accounts$/, nth });
-/** Right after Talend answered the 1st, the 2nd and the last account POST of the first apply. */
+const ACCOUNT_POST = /^\/account\/service-accounts$/;
+/**
+ * Right after Talend answered the 1st, the 2nd or the last account POST of the first apply. The answers to the
+ * POSTs before it are held back (they are still on their way when the engine dies), so however the engine
+ * schedules its creates, none of the dead apply's accounts reaches state: the outcome does not depend on timing.
+ */
 export const ACCOUNT_KILL_POINTS = {
-  first: accountPost(1, "1st account POST answered"),
-  second: accountPost(2, "2nd account POST answered"),
-  last: accountPost(ACCOUNTS.length, `last (${ACCOUNTS.length}th) account POST answered`),
+  first: { posts: 1, label: "1st account POST answered" },
+  second: { posts: 2, label: "2nd account POST answered (the 1st answer still on its way)" },
+  last: { posts: ACCOUNTS.length, label: `last (${ACCOUNTS.length}th) account POST answered (the others' answers still on their way)` },
 } as const;
 export type AccountKillPoint = keyof typeof ACCOUNT_KILL_POINTS;
 
@@ -101,6 +105,8 @@ export interface ProgramChangeResult {
   toolchain: string;
   /** The kill landed before the first `up` finished. */
   killed: boolean;
+  /** Account POSTs Talend had received when the engine died (at least the kill point's). */
+  accountPostsAtKill: number;
   /** Accounts Talend had when the engine died, and how many of them state had recorded. */
   accountsAtKill: number;
   accountsInStateAtKill: number;
@@ -133,8 +139,14 @@ export async function killChangeResume(change: ProgramChange, killPoint: Account
   const started = Date.now();
   const { emulator, stack } = await stackOn(programText(), { seed: opts.seed ?? 1, toolchain: opts.toolchain });
   try {
-    const firstUp = await upKilledAt(emulator, stack, ACCOUNT_KILL_POINTS[killPoint], { freshMachine: true });
+    const { posts } = ACCOUNT_KILL_POINTS[killPoint];
+    // Held for longer than the first up can take to reach the last POST; if it never does, the kill comes late and
+    // accountPostsAtKill says so.
+    if (posts > 1) emulator.faults.add({ method: "POST", path: ACCOUNT_POST, kind: "held-answer", latencyMs: 120_000, times: posts - 1 });
+    const firstUp = await upKilledAt(emulator, stack, { label: "an account POST answered", method: "POST", path: ACCOUNT_POST, nth: 1 }, { freshMachine: true });
+    emulator.faults.clear();
     const killed = firstUp.killed;
+    const accountPostsAtKill = emulator.requests().filter((r) => r.method === "POST" && ACCOUNT_POST.test(r.path)).length;
     const atKill = emulator.state().serviceAccounts;
     const stateAtKill = await accountsInState(stack);
     stack.writeProgram(programText(change));
@@ -148,6 +160,7 @@ export async function killChangeResume(change: ProgramChange, killPoint: Account
       killPoint,
       toolchain: opts.toolchainName ?? "this clone",
       killed,
+      accountPostsAtKill,
       accountsAtKill: atKill.length,
       accountsInStateAtKill: stateAtKill.filter((r) => atKill.some((a) => a.id === r.id)).length,
       resumeExit: resume.code,
@@ -167,6 +180,7 @@ export async function killChangeResume(change: ProgramChange, killPoint: Account
 export function problems(r: ProgramChangeResult): string[] {
   return [
     !r.killed && "the kill did not land before the first up finished",
+    r.accountPostsAtKill < ACCOUNT_KILL_POINTS[r.killPoint].posts && `the kill came after ${r.accountPostsAtKill} account POST(s), not ${ACCOUNT_KILL_POINTS[r.killPoint].posts}`,
     r.resumeExit !== 0 && `the resumed up exited ${r.resumeExit}: ${r.resumeErrors.join(" | ")}`,
     r.orphanAccounts && `${r.orphanAccounts} orphaned account(s)`,
     r.duplicateAccounts && `${r.duplicateAccounts} duplicate account(s)`,
