@@ -7,12 +7,14 @@ import { z } from "zod";
  * - latency: wait `latencyMs`, then answer normally. - body: answer `body` raw (an HTML page, truncated JSON...).
  * - after-commit: the handler runs and its effect stays, then the client gets a 502/503/504 (`status`, default
  *   502), a connection reset (status 0), or `body` raw: the case where a client cannot know whether its write happened.
+ * - held-answer: the handler runs and its effect stays; the real answer leaves `latencyMs` later (default 100), or
+ *   never if the client goes away first: a write whose answer is still on its way when the client dies.
  */
 export const FaultRuleSchema = z.object({
   method: z.string().optional(),
   /** Exact path, a prefix ending in '*', or a RegExp tested against the path. */
   path: z.union([z.string().min(1), z.instanceof(RegExp)]),
-  kind: z.enum(["status", "reset", "latency", "after-commit", "hang", "body"]),
+  kind: z.enum(["status", "reset", "latency", "after-commit", "hang", "body", "held-answer"]),
   status: z.number().int().min(0).max(599).optional(),
   retryAfter: z.string().optional(),
   latencyMs: z.number().min(0).optional(),

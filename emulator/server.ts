@@ -59,6 +59,12 @@ export interface TalendEmulator {
   onRequest(listener: (r: RequestRecord) => void): () => void;
   /** The first request `match` accepts whose outcome is known, already in the log or still to come; rejects after `timeoutMs` (default 60 s). */
   waitForRequest(match: (r: RequestRecord) => boolean, timeoutMs?: number): Promise<RequestRecord>;
+  /**
+   * Calls `listener` synchronously as soon as the answer to an API request has been handed to the network (not
+   * for a reset or hung connection): a deterministic hook for crash tests that kill the client right after
+   * Talend answered. Returns the function that removes it.
+   */
+  onAnswered(listener: (record: RequestRecord) => void): () => void;
   /** Deep copy of the tenant, service-account secrets included (a test tool: never expose it). */
   state(): EmulatorState;
   /** Changes made "behind the program's back", for drift tests. They throw on unknown ids. */
@@ -80,6 +86,17 @@ const INVALID_JSON = Symbol("invalid-json");
 /** Query parameters whose values never reach the request log. */
 const SENSITIVE = /token|secret|passw|key|auth|^pat$/i;
 
+/** Resolves after `ms`, or as soon as the client's connection closes; never keeps the process alive. */
+function heldUntil(ms: number, socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms).unref();
+    socket.once("close", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendEmulator> {
   const clock = new Clock();
   const store = new Store(opts.seed ?? defaultSeed(), clock, opts.tasksAndPlansEditPermission ?? DEFAULT_TASKS_AND_PLANS_EDIT, opts.tokenLifetimeSeconds ?? 1800);
@@ -97,6 +114,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
   };
   const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
+  const answeredListeners = new Set<(record: RequestRecord) => void>();
   let baseUrl = "";
 
   const admin: TalendEmulator["admin"] = {
@@ -205,6 +223,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     const talendVersion = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("talendVersion") ?? undefined;
     if (talendVersion) record.talendVersion = talendVersion;
     log.push(record);
+    if (answeredListeners.size) res.once("finish", () => answeredListeners.forEach((l) => l(record)));
 
     const apiError = errorFor(url.pathname);
     const write = (r: Response) => {
@@ -246,6 +265,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     if (url.pathname === "/security/oauth/token" && response.status === 200) {
       const minted = store.tokens.get((response.body as { access_token: string }).access_token);
       record.principal = { kind: "service-account", id: minted?.serviceAccountId };
+    }
+    if (fault?.kind === "held-answer") {
+      await heldUntil(fault.latencyMs ?? 100, req.socket);
+      if (req.socket.destroyed) return; // the client went away: it got nothing (status 0)
     }
     if (fault?.kind === "after-commit") {
       // The effect stays; the client never learns of it.
@@ -312,6 +335,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
         listeners.add(listener);
         closing.add(abandon);
       }),
+    onAnswered: (listener) => (answeredListeners.add(listener), () => void answeredListeners.delete(listener)),
     state: () => store.snapshot(),
     admin,
     close: () =>

@@ -6,20 +6,39 @@
 #   pulumi-resource-pulumi-nodejs -> the dynamic-provider host of the program's own @pulumi/pulumi, resolved
 #                                    from the program directory (where the engine starts it) as the official
 #                                    shim does, so an app runs its copy, never this clone's
-# The CLI is cached outside the clone (~/.cache/pulumi-talend) because its first build takes minutes.
-# Safe to run concurrently (a lock serializes the build; shims are replaced atomically). Prints the bin
-# directory to put on PATH.
+# Usage: ensure-pulumi.sh [VERSION]   (default: the version of this clone's @pulumi/pulumi devDependency;
+# test/compat passes the top of the peer range). Each version is cached outside the clone
+# (~/.cache/pulumi-talend/pulumi-vVERSION) because a cold build takes many minutes; all versions share one Go
+# module and build cache (GOMODCACHE, GOCACHE), so the second build downloads and compiles only what changed.
+# Safe to run concurrently (a lock per version serializes its build; shims are replaced atomically). Prints
+# the bin directory to put on PATH; progress and each step's time go to stderr.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-version="$(node -p "require('$here/node_modules/@pulumi/pulumi/package.json').version" 2>/dev/null || echo 3.248.0)"
-cache="${PULUMI_TALEND_CACHE:-$HOME/.cache/pulumi-talend}/pulumi-v$version"
+version="${1:-$(node -p "require('$here/node_modules/@pulumi/pulumi/package.json').version" 2>/dev/null || echo 3.248.0)}"
+root="${PULUMI_TALEND_CACHE:-$HOME/.cache/pulumi-talend}"
+cache="$root/pulumi-v$version"
 bin="$cache/bin"
 mkdir -p "$bin"
 exec 9>"$cache/.lock"
 flock 9
 if [ ! -x "$bin/pulumi" ]; then
   command -v go >/dev/null || { echo "Go is not installed: cannot build the Pulumi CLI" >&2; exit 1; }
-  echo "building the Pulumi CLI v$version from its Go module (first time only; several minutes)..." >&2
+  export GOMODCACHE="${GOMODCACHE:-$(go env GOMODCACHE)}" GOCACHE="${GOCACHE:-$(go env GOCACHE)}"
+  mkdir -p "$GOMODCACHE" "$GOCACHE"
+  # A cold build fills about 5 GB of module and build cache; failing early beats a disk-full half-build.
+  need_kb=$((6 * 1024 * 1024))
+  free_kb="$(df -Pk "$GOCACHE" | awk 'NR==2 {print $4}')"
+  if [ "$free_kb" -lt "$need_kb" ]; then
+    echo "not enough free disk to build the Pulumi CLI v$version: $((free_kb / 1024)) MB free under $GOCACHE, 6144 MB needed" >&2
+    exit 1
+  fi
+  step() { # step NAME COMMAND...: runs COMMAND in the module directory and prints how long it took
+    local name="$1" started=$SECONDS
+    shift
+    (cd "$src" && "$@") >&2
+    echo "  $name: $((SECONDS - started)) s" >&2
+  }
+  echo "building the Pulumi CLI v$version from its Go module (first time only; several minutes; GOMODCACHE=$GOMODCACHE GOCACHE=$GOCACHE)..." >&2
   src="$cache/src"
   mkdir -p "$src"
   cat > "$src/go.mod" <<GOMOD
@@ -35,9 +54,12 @@ require (
 // pkg/v3's own non-local replace directive, repeated (a dependency's replace lines do not apply here).
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 GOMOD
-  (cd "$src" && GOFLAGS=-mod=mod go build -trimpath -o "$bin/pulumi.tmp" \
-     -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
-     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >&2
+  rm -f "$src/go.sum"
+  export GOFLAGS=-mod=mod
+  step "resolve and download modules" go list -deps github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >/dev/null
+  step "compile" go build -trimpath -o "$bin/pulumi.tmp" \
+    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version" \
+    github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
   mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
 # Plugin shims point into this clone, so they are rewritten on every call — atomically, because other

@@ -24,6 +24,17 @@ export function pulumiCli(): { bin?: string; reason?: string } {
   return cached;
 }
 
+/**
+ * Which Pulumi CLI and Node.js run a stack, and whose node_modules its program resolves: by default the CLI of
+ * pulumiCli(), the Node.js on PATH and this repository's node_modules (test/compat passes an installed app's).
+ */
+export interface Toolchain {
+  cliBin: string;
+  /** A directory put on PATH ahead of the system's, holding the `node` the language and provider hosts run. */
+  nodeBin?: string;
+  nodeModules?: string;
+}
+
 export interface RunResult {
   code: number | null;
   stdout: string;
@@ -46,6 +57,7 @@ export class PulumiStack {
   private constructor(
     readonly bin: string,
     app?: string,
+    nodeBin?: string,
   ) {
     this.dir = app ?? mkdtempSync(join(tmpdir(), "pulumi-talend-e2e-"));
     this.stateDir = join(this.dir, ".state");
@@ -53,7 +65,7 @@ export class PulumiStack {
     mkdirSync(join(this.dir, ".machine-0"));
     this.env = {
       ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
+      PATH: [bin, nodeBin, process.env.PATH].filter(Boolean).join(":"),
       PULUMI_HOME: join(this.dir, ".home"),
       // metadata=skip: the file backend's blob library rewrites a ".attrs" sidecar in place (truncate, then
       // write); a SIGKILL in between leaves it empty and the stack unreadable ("failed to load checkpoint:
@@ -68,15 +80,15 @@ export class PulumiStack {
     for (const k of ["TALEND_TOKEN", "TALEND_ENDPOINT", "TALEND_REGION"]) delete this.env[k];
   }
 
-  static async create(opts: { program: string; config?: Record<string, string>; secrets?: Record<string, string>; project?: string; stack?: string; files?: Record<string, string>; app?: string }): Promise<PulumiStack> {
-    const { bin, reason } = pulumiCli();
+  static async create(opts: { program: string; config?: Record<string, string>; secrets?: Record<string, string>; project?: string; stack?: string; files?: Record<string, string>; app?: string; toolchain?: Toolchain }): Promise<PulumiStack> {
+    const { bin, reason } = opts.toolchain ? { bin: opts.toolchain.cliBin, reason: undefined } : pulumiCli();
     if (!bin) throw new Error(reason);
-    const s = new PulumiStack(bin, opts.app);
+    const s = new PulumiStack(bin, opts.app, opts.toolchain?.nodeBin);
     const project = opts.project ?? "e2e";
     writeFileSync(join(s.dir, "Pulumi.yaml"), `name: ${project}\nruntime: nodejs\nmain: index.ts\n`);
     if (!opts.app) {
       writeFileSync(join(s.dir, "package.json"), JSON.stringify({ name: project, private: true }));
-      symlinkSync(join(repoRoot(), "node_modules"), join(s.dir, "node_modules"), "dir");
+      symlinkSync(opts.toolchain?.nodeModules ?? join(repoRoot(), "node_modules"), join(s.dir, "node_modules"), "dir");
     }
     for (const [name, text] of Object.entries(opts.files ?? {})) writeFileSync(join(s.dir, name), text);
     s.writeProgram(opts.program);

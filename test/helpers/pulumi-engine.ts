@@ -4,7 +4,7 @@ import { type EmulatorOptions, type TalendEmulator, startEmulator } from "../../
 import { PulumiStack, pulumiCli } from "../../tools/pulumi-engine";
 
 // The engine driver lives in tools/ (the benchmark uses it too); tests keep importing it from here.
-export { PulumiStack, type RunResult, pulumiCli } from "../../tools/pulumi-engine";
+export { PulumiStack, type RunResult, type Toolchain, pulumiCli } from "../../tools/pulumi-engine";
 
 export const ADMIN_PAT = "emulator-admin-pat";
 

@@ -2,7 +2,7 @@
 // (`npm run soak`, which writes docs/reliability.md). Every loop is bounded in count and time.
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import { TalendClient, TokenCache } from "../../sdk";
-import { PulumiStack } from "../helpers/pulumi-engine";
+import { PulumiStack, type Toolchain } from "../helpers/pulumi-engine";
 
 const WORKSPACES = [["ops", "development"], ["analytics", "development"], ["ops", "production"]] as const;
 const PAT = "emulator-admin-pat";
@@ -61,10 +61,30 @@ async function setup(accounts: number, runs: number, seed: number) {
   return { emulator, stack };
 }
 
+/** A stack of `program` on its own emulator, run by `toolchain` (default: this clone's CLI, Node.js and node_modules). */
+export async function stackOn(program: string, opts: { seed: number; toolchain?: Toolchain }) {
+  const emulator = await startEmulator({ randomSeed: opts.seed });
+  const stack = await PulumiStack.create({ program, config: { "talend:endpoint": emulator.url }, secrets: { "talend:token": PAT }, toolchain: opts.toolchain });
+  return { emulator, stack };
+}
+
 /** `stack export --show-secrets` keeps secrets wrapped: {<sig>: ..., plaintext: "<JSON>"}. */
-function secretOf(value: unknown): string | undefined {
+export function secretOf(value: unknown): string | undefined {
   if (value && typeof value === "object" && "plaintext" in value) return JSON.parse((value as { plaintext: string }).plaintext);
   return typeof value === "string" ? value : undefined;
+}
+
+/** Whether Talend gives an access token for this client id and secret. */
+export async function canMintToken(emulator: TalendEmulator, clientId: string, clientSecret: string | undefined): Promise<boolean> {
+  const client = new TalendClient({ endpoint: emulator.url, credentials: { clientId, clientSecret: clientSecret ?? "missing" }, tokenCache: new TokenCache(), retry: { maxAttempts: 1 } });
+  try {
+    await client.accessToken();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close();
+  }
 }
 
 /** Compares the emulator (the truth) with the stack's state after convergence. */
@@ -83,11 +103,7 @@ async function verify(emulator: TalendEmulator, stack: PulumiStack, runs: number
   for (const e of truth.executions) byAccount.set(e.userId, (byAccount.get(e.userId) ?? 0) + 1);
   const runners = accounts.filter((a) => Number(/soak-(\d+)/.exec(a.outputs?.accountName ?? "")?.[1]) < runs);
   let unusable = 0;
-  for (const a of accounts) {
-    const client = new TalendClient({ endpoint: emulator.url, credentials: { clientId: a.id!, clientSecret: secretOf(a.outputs?.clientSecret) ?? "missing" }, tokenCache: new TokenCache(), retry: { maxAttempts: 1 } });
-    await client.accessToken().catch(() => unusable++);
-    await client.close();
-  }
+  for (const a of accounts) if (!(await canMintToken(emulator, a.id!, secretOf(a.outputs?.clientSecret)))) unusable++;
   let mismatches = 0;
   for (const a of accounts) {
     const live = truth.serviceAccounts.find((x) => x.id === a.id);
@@ -166,12 +182,46 @@ async function killAndMoveOn(stack: PulumiStack, child: { pid?: number }, done: 
   } catch {
     // already finished
   }
-  const result = await done;
+  return moveOn(stack, await done, freshMachine);
+}
+
+/** After a killed update: false when it had finished by itself, else the clean-up above, then true. */
+async function moveOn(stack: PulumiStack, result: { code: number | null }, freshMachine: boolean): Promise<boolean> {
   if (result.code === 0) return false;
   stack.reapOrphans();
   if (freshMachine) await stack.moveToFreshMachine();
   await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
   return true;
+}
+
+/** A request of `up` after whose `nth` answer the engine is killed. */
+export interface KillPoint {
+  label: string;
+  method: string;
+  path: RegExp;
+  nth: number;
+}
+
+/**
+ * Runs `up` and SIGKILLs its whole process group (engine, language host, provider host) from inside the
+ * emulator, synchronously, the moment Talend has answered the point's `nth` request: no polling, no timing, so
+ * nothing the provider does after that answer can reach the backend. Then moves on as killAndMoveOn does.
+ */
+export async function upKilledAt(emulator: TalendEmulator, stack: PulumiStack, point: KillPoint, opts: { freshMachine: boolean }): Promise<{ killed: boolean; output: string }> {
+  const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
+  let seen = 0;
+  const stop = emulator.onAnswered((r) => {
+    if (r.method !== point.method || !point.path.test(r.path) || ++seen !== point.nth) return;
+    try {
+      process.kill(-(child.pid as number), "SIGKILL");
+    } catch {
+      // already finished
+    }
+  });
+  const result = await done.finally(stop);
+  // An update that failed by itself before the point is no kill.
+  const killed = (await moveOn(stack, result, opts.freshMachine)) && seen >= point.nth;
+  return { killed, output: result.stdout + result.stderr };
 }
 
 /** Where a kill hurts most: right after Talend has seen (and answered) a POST whose result only memory holds. */
@@ -191,22 +241,15 @@ export interface KillPointResult extends Verdict {
   destroyLeftovers: number;
 }
 
-/** Kills `up` right after the emulator has seen the point's request, resumes (optionally elsewhere), converges. */
 /**
  * Kills the engine right after the `point` request, then converges (on this machine or a fresh one). With
  * `growBeforeResume`, the program declares one more account before the next up, as a fix pushed after a
  * failed pipeline would: what the dead apply POSTed must still be recognised.
  */
-export async function killAtPoint(point: (typeof KILL_POINTS)[number], opts: { accounts: number; runs: number; freshMachine: boolean; seed: number; maxUps: number; growBeforeResume?: boolean }): Promise<KillPointResult> {
+export async function killAtPoint(point: KillPoint, opts: { accounts: number; runs: number; freshMachine: boolean; seed: number; maxUps: number; growBeforeResume?: boolean }): Promise<KillPointResult> {
   const { emulator, stack } = await setup(opts.accounts, opts.runs, opts.seed);
   try {
-    const seen = () => emulator.requests().filter((r) => r.method === point.method && point.path.test(r.path)).length;
-    const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
-    let finished = false;
-    void done.then(() => (finished = true));
-    const deadline = Date.now() + 120_000;
-    while (!finished && seen() < point.nth && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    const killed = await killAndMoveOn(stack, child, done, opts.freshMachine);
+    const { killed } = await upKilledAt(emulator, stack, point, opts);
     if (opts.growBeforeResume) await stack.run(["config", "set", "accounts", String(opts.accounts + 1)]);
     const { ups, converged } = await converge(stack, opts.maxUps);
     const verdict = await verify(emulator, stack, opts.runs);
