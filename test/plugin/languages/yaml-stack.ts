@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot } from "../../tools/repo-root";
-import { type PulumiStack, e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
+import { repoRoot } from "../../../tools/repo-root";
+import { type PulumiStack, e2eFixture, pulumiCli } from "../../helpers/pulumi-engine";
 
 let host: { dir?: string; reason?: string } | undefined;
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { e2eFixture } from "../helpers/pulumi-engine";
+import { e2eFixture } from "../../helpers/pulumi-engine";
 import { yamlExample, yamlHost, yamlStack } from "./yaml-stack";
 
 // examples/yaml-bootstrap through the real CLI, the YAML language host and the provider plugin, on the emulator.
@@ -82,6 +82,6 @@ test("Pulumi YAML: examples/yaml-bootstrap through the provider plugin", { skip,
 });
 
 test("the example's plugin path is the npm bin directory of a project-local install", () => {
-  const text = readFileSync(join(__dirname, "..", "..", "..", "examples", "yaml-bootstrap", "Pulumi.yaml"), "utf8");
+  const text = readFileSync(join(__dirname, "..", "..", "..", "..", "examples", "yaml-bootstrap", "Pulumi.yaml"), "utf8");
   assert.match(text, /- name: talend\n\s+path: \.\/node_modules\/\.bin\n/);
 });

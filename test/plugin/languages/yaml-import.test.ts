@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { TalendClient } from "../../sdk";
-import { e2eFixture } from "../helpers/pulumi-engine";
+import { TalendClient } from "../../../sdk";
+import { e2eFixture } from "../../helpers/pulumi-engine";
 import { writeYaml, yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 
 // `pulumi import` of a hand-made account and grant through the plugin, with the YAML host generating the code.

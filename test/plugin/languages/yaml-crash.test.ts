@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
-import { TalendClient } from "../../sdk";
-import { e2eFixture } from "../helpers/pulumi-engine";
+import { TalendClient } from "../../../sdk";
+import { e2eFixture } from "../../helpers/pulumi-engine";
 import { holdingProxy } from "./holding-proxy";
 import { writeYaml, yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type TalendEmulator, startEmulator } from "../../emulator";
-import { e2eFixture } from "../helpers/pulumi-engine";
+import { type TalendEmulator, startEmulator } from "../../../emulator";
+import { e2eFixture } from "../../helpers/pulumi-engine";
 import { yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 
 // Two tenants in one YAML program: each its own explicit `talend` provider with its own config (here, two emulators).

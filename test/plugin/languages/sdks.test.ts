@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, stat
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../../tools/repo-root";
+import { repoRoot } from "../../../tools/repo-root";
 
 // The SDKs for Python, Go and .NET (sdks/) are generated from provider/plugin/schema.json by scripts/gen-sdks.sh.
 const repo = repoRoot();
@@ -49,7 +49,7 @@ test("a Go program builds against the generated Go SDK", { skip: noGo, timeout: 
   try {
     cpSync(join(repo, "sdks", "go", "talend"), join(dir, "talend"), { recursive: true });
     mkdirSync(join(dir, "program"));
-    cpSync(join(repo, "test", "plugin", "go-program", "main.go"), join(dir, "program", "main.go"));
+    cpSync(join(repo, "test", "plugin", "languages", "go-program", "main.go"), join(dir, "program", "main.go"));
     writeFileSync(join(dir, "go.mod"), "module github.com/pulumi-talend/pulumi-talend/sdks/go\n\ngo 1.24\n\nrequire github.com/pulumi/pulumi/sdk/v3 v3.248.0\n");
     timed("go build of the Go program", () => execFileSync("go", ["build", "-o", join(dir, "program.bin"), "./program"], { cwd: dir, env: { ...process.env, GOFLAGS: "-mod=mod" }, stdio: ["ignore", "ignore", "inherit"] }));
     assert.ok(statSync(join(dir, "program.bin")).size > 1_000_000);
