@@ -107,6 +107,16 @@ export const MUTATIONS: Mutation[] = [
     catches: { file: "test/provider/account-intents.test.ts", test: "an account's intent keeps its URN whatever the other declarations do: reordered, one added first, the first removed, one declared later" },
   },
   {
+    name: "intent-named-by-declaration-order-real-cli",
+    proves: "the real-CLI crash test fails when an account's intent depends on declaration order: an apply killed after the 2nd account POST, the accounts reordered, the resume takes the dead apply's account for someone else's",
+    edits: [
+      { file: "provider/service-account.ts", find: 'new Intent("ServiceAccount", name, serviceAccountIntentKey(args),', replace: 'new Intent("ServiceAccount", `${name}-${++declared}`, serviceAccountIntentKey(args),' },
+      { file: "provider/service-account.ts", find: "/** The name the account carries in Talend. */", replace: "let declared = 0;\n/** The name the account carries in Talend. */" },
+    ],
+    catches: { file: "test/reliability/program-changes.test.ts", test: "engine killed right after the 2nd account POST answered (the 1st answer still on its way), then accounts reordered, resumed on a fresh machine: one up, no orphan, every secret usable" },
+    timeoutSeconds: 400,
+  },
+  {
     name: "intent-parent-dropped",
     proves: "an account under a component has its intent under the same component: moving accounts under a component (with an alias) keeps their intents",
     edits: [{ file: "provider/service-account.ts", find: 'intentOptions("ServiceAccount", opts)', replace: 'intentOptions("ServiceAccount", { ...opts, parent: undefined })' }],
