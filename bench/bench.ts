@@ -1,19 +1,21 @@
 // `npm run bench`: what an environment bootstrap costs through the real engine, beside the floor the engine sets
 // (the same project and backend running an empty program; and the same number of resources through a dynamic
 // provider that does nothing, the floor of any dynamic provider) and beside the way people do it today (a script making
-// the documented calls in sequence). Writes bench/results.json, with a `goals` block, and prints the README tables.
+// the documented calls in sequence). Writes bench/results.json, with a `goals` block, and prints its tables (bench/
+// report.ts); `npm run docs` then writes docs/benchmark.md from results.json.
 // A benchmark, not a test: missed goals are reported, not failed. Goals are ratios measured within one run, so
 // that the noise of a shared machine cancels out as far as it can: preview, no-op up and the empty program's
 // commands are sampled twice (before and after the deployment) and the quicker sample counts.
 //
-//   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run; with the accounts' shared intent and
-//                        the run's, 3K + 3 resources)
+//   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run; with an intent per account and the
+//                        run's, 4K + 2 resources)
 //   BENCH_EXTRAS=0       skip the lookup variant and the checkpoint diagnostic
 import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TalendEmulator, startEmulator } from "../emulator";
 import { PulumiStack, pulumiCli } from "../tools/pulumi-engine";
 import { repoRoot } from "../tools/repo-root";
+import { benchmarkTables, formatRatio as x, formatSeconds as s } from "./report";
 import { sequentialScript } from "./sequential-script";
 
 const RTT_MS = 50;
@@ -27,15 +29,15 @@ const STACK = "bench";
 const EMPTY_PROGRAM = `import "@pulumi/pulumi";\n`;
 
 /**
- * The floor any dynamic provider sets: as many resources as the bootstrap declares (3K + 3), through a provider
+ * The floor any dynamic provider sets: as many resources as the bootstrap registers (4K + 2), through a provider
  * that does nothing (no network, no validation, the engine's own diff). The engine starts the dynamic-provider
  * host at the first registration and makes one Check and one Diff round trip per resource, one after another.
  */
 const NOOP_PROGRAM = `
 import * as pulumi from "@pulumi/pulumi";
-const k = new pulumi.Config().requireNumber("k");
+const n = new pulumi.Config().requireNumber("k"); // here: the number of resources
 const provider: pulumi.dynamic.ResourceProvider = { async create(inputs) { return { id: "noop", outs: inputs }; } };
-for (let i = 0; i < 3 * k + 3; i++) new pulumi.dynamic.Resource(provider, "r" + i, { i }, undefined, "noop", "Noop");
+for (let i = 0; i < n; i++) new pulumi.dynamic.Resource(provider, "r" + i, { i }, undefined, "noop", "Noop");
 `;
 
 /** K accounts with EXECUTE on 2 workspaces; account 0 then runs the seed task. Workspaces are looked up once. */
@@ -199,14 +201,14 @@ async function scenario(k: number) {
 type Scenario = Awaited<ReturnType<typeof scenario>>;
 
 /** The do-nothing dynamic provider with the same number of resources: up, then the quicker of two previews and no-op ups. */
-async function noopProvider(k: number) {
-  return withStack(NOOP_PROGRAM, k, {}, async (stack, emulator) => {
+async function noopProvider(k: number, resources: number) {
+  return withStack(NOOP_PROGRAM, resources, {}, async (stack, emulator) => {
     const up = await phase(emulator, () => stack.up());
     const preview1 = await phase(emulator, () => stack.preview());
     const noopUp1 = await phase(emulator, () => stack.up());
     const preview2 = await phase(emulator, () => stack.preview());
     const noopUp2 = await phase(emulator, () => stack.up());
-    return { k, resources: 3 * k + 3, up: up.seconds, preview: quicker(preview1, preview2).seconds, noopUp: quicker(noopUp1, noopUp2).seconds };
+    return { k, resources, up: up.seconds, preview: quicker(preview1, preview2).seconds, noopUp: quicker(noopUp1, noopUp2).seconds };
   });
 }
 type NoopFloor = Awaited<ReturnType<typeof noopProvider>>;
@@ -242,7 +244,6 @@ interface Goal {
   why: string;
 }
 const ratio = (a: number, b: number) => a / b;
-const x = (r: number) => `${r.toFixed(2)}×`;
 
 function goals(results: Scenario[], floors: NoopFloor[], lookups: Awaited<ReturnType<typeof repeatedLookups>> | undefined): Record<string, Goal> {
   const at = (k: number) => results.find((r) => r.k === k);
@@ -336,34 +337,6 @@ function extraRequests(r: Scenario): string {
   return parts.length ? parts.join("; ") : "none";
 }
 
-const s = (n: number) => `${n.toFixed(1)} s`;
-
-function tables(results: Scenario[], floors: NoopFloor[]): string {
-  const floorRows = results.map((r) => {
-    const f = floors.find((n) => n.k === r.k)!;
-    return `| ${r.k} | ${f.resources} | ${s(f.preview)} (${x(f.preview / r.empty.preview.seconds)}) | ${s(f.noopUp)} (${x(f.noopUp / r.empty.noopUp.seconds)}) | ${s(f.up)} (${x(f.up / r.empty.up.seconds)}) | ${x(r.preview.seconds / f.preview)} | ${x(r.noopUp.seconds / f.noopUp)} | ${x(r.up.seconds / f.up)} |`;
-  });
-  const time = results.map((r) =>
-    `| ${r.k} | ${r.resources} | ${s(r.preview.seconds)} (${x(r.preview.seconds / r.empty.preview.seconds)} of ${s(r.empty.preview.seconds)}) | ${s(r.noopUp.seconds)} (${x(r.noopUp.seconds / r.empty.noopUp.seconds)} of ${s(r.empty.noopUp.seconds)}) | ${s(r.up.seconds)} (${x(r.up.seconds / r.empty.up.seconds)} of ${s(r.empty.up.seconds)}) | ${(1000 * r.upSecondsPerResource).toFixed(0)} ms | ${s(r.script.seconds)} (${x(r.script.seconds / r.up.seconds)}) | ${s(r.refresh.seconds)} | ${s(r.destroy.seconds)} | ${s(r.script.teardown.seconds)} (${x(r.script.teardown.seconds / r.destroy.seconds)}) |`,
-  );
-  const size = results.map((r) =>
-    `| ${r.k} | ${r.up.requests} (${x(r.up.requests / r.minimumRequests)} of ${r.minimumRequests}) | ${r.up.tokenMints} | ${r.noopUp.requests} / ${r.noopUp.mutating} | ${r.preview.requests} / ${r.preview.mutating} | ${r.destroy.requests} (min ${r.minimumDestroyRequests}) | ${Math.round(r.state.bytes / r.resources)} B | ${r.state.perResource.provider} B | ${r.state.perResource.sourcePositionAndStackTrace} B | ${r.state.providerBytes} B | ${r.providerRssMb} MB |`,
-  );
-  return [
-    `| K | resources | preview (× empty program) | no-op up (× empty) | up (× empty) | up per resource | sequential script (÷ up) | refresh | destroy | script teardown (÷ destroy) |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...time,
-    ``,
-    `| K | up requests (× minimum) | token mints | no-op up requests / mutating | preview requests / mutating | destroy requests | state per resource | of which provider (2 copies) | of which stack trace | serialized provider | provider RSS |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...size,
-    ``,
-    `| K | do-nothing dynamic provider: resources | its preview (× empty program) | its no-op up (× empty) | its up (× empty) | pulumi-talend's preview ÷ it | no-op up ÷ it | up ÷ it (with 50 ms per request) |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...floorRows,
-  ].join("\n");
-}
-
 async function main(): Promise<void> {
   const reason = pulumiCli().reason;
   if (reason) throw new Error(reason);
@@ -372,7 +345,7 @@ async function main(): Promise<void> {
   for (const k of SIZES) {
     const r = await scenario(k);
     results.push(r);
-    floors.push(await noopProvider(k));
+    floors.push(await noopProvider(k, r.state.resources));
     console.error(`K=${k}: preview ${s(r.preview.seconds)} (empty ${s(r.empty.preview.seconds)}), up ${s(r.up.seconds)} (empty ${s(r.empty.up.seconds)}), ${r.up.requests} requests, script ${s(r.script.seconds)}`);
   }
   const extrasK = SIZES.includes(100) ? 100 : Math.max(...SIZES);
@@ -380,19 +353,7 @@ async function main(): Promise<void> {
   const diagnostic = EXTRAS ? await checkpointCost(extrasK, results.find((r) => r.k === extrasK)!) : undefined;
   const out = { generatedAt: new Date().toISOString(), rttMs: RTT_MS, machine: `${process.platform} ${process.arch}, node ${process.version}`, goals: goals(results, floors, lookups), results, noopProviderFloor: floors, repeatedLookups: lookups, checkpointCost: diagnostic };
   writeFileSync(join(repoRoot(), "bench", "results.json"), JSON.stringify(out, null, 2));
-  const goalLines = Object.entries(out.goals).map(([name, g]) => `| ${name} | ${g.met ? "met" : "**not met**"} | ${g.value} | ${g.why} |`);
-  console.log(
-    [
-      tables(results, floors),
-      ``,
-      `| goal | | measured | why not |`,
-      `| --- | --- | --- | --- |`,
-      ...goalLines,
-      ``,
-      lookups ? `Lookups (preview, K=${lookups.k}): ${lookups.repeated.lookupRequests} lookup requests with getWorkspace called per grant, ${lookups.hoisted.lookupRequests} with the lookups hoisted.` : "",
-      diagnostic ? `Where up's ${s(diagnostic.upSeconds)} goes at K=${diagnostic.k}: ${s(diagnostic.engineFixedSeconds)} engine fixed cost (the empty program's up); ${s(diagnostic.checkpointSeconds)} checkpoint writes (up without them, a diagnostic only: ${s(diagnostic.upSecondsWithoutCheckpoints)}); final checkpoint ${Math.round(diagnostic.checkpointBytes / 1024)} KB.` : "",
-    ].join("\n"),
-  );
+  console.log(benchmarkTables(out));
 }
 
 main().catch((e) => {

@@ -1,4 +1,4 @@
-// A local Talend Cloud for development, CI and tests (see README "The emulator").
+// A local Talend Cloud for development, CI and tests (emulator/README.md; docs/cli.md "talend-emulator").
 export { startEmulator, type EmulatorOptions, type TalendEmulator, type RequestRecord, type Family } from "./server";
 export type { EmulatorState } from "./state";
 export { type FaultRule, FaultRuleSchema } from "./faults";

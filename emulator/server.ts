@@ -52,6 +52,14 @@ export interface TalendEmulator {
   requests(): RequestRecord[];
   clearRequests(): void;
   /**
+   * Calls `listener` with each request once its outcome is known (answered, reset, or left hanging by a fault),
+   * right after the client was answered; returns the function that stops it. For tests that act on what a
+   * client does, instead of polling the log.
+   */
+  onRequest(listener: (r: RequestRecord) => void): () => void;
+  /** The first request `match` accepts whose outcome is known, already in the log or still to come; rejects after `timeoutMs` (default 60 s). */
+  waitForRequest(match: (r: RequestRecord) => boolean, timeoutMs?: number): Promise<RequestRecord>;
+  /**
    * Calls `listener` synchronously as soon as the answer to an API request has been handed to the network (not
    * for a reset or hung connection): a deterministic hook for crash tests that kill the client right after
    * Talend answered. Returns the function that removes it.
@@ -71,7 +79,8 @@ export interface TalendEmulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...accountRoutes, ...securityRoutes, ...orchestrationRoutes, ...processingRoutes, ...monitoringRoutes];
+/** Every route the emulator serves; tools/gen-contract.ts takes the endpoints of the test contract from it. */
+export const ROUTES: Route[] = [...accountRoutes, ...securityRoutes, ...orchestrationRoutes, ...processingRoutes, ...monitoringRoutes];
 const COMPILED = ROUTES.map((route) => ({ route, re: new RegExp(`^${route.pattern.replace(/:(\w+)/g, "(?<$1>[^/]+)")}$`) }));
 const INVALID_JSON = Symbol("invalid-json");
 /** Query parameters whose values never reach the request log. */
@@ -94,6 +103,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
   const faults = new Faults(opts.randomSeed ?? 1);
   const log: RequestRecord[] = [];
   let seq = 0;
+  /** Records whose outcome is known; the others are still being handled. */
+  const settled = new WeakSet<RequestRecord>();
+  const listeners = new Set<(r: RequestRecord) => void>();
+  /** Waiters to reject when the emulator closes. */
+  const closing = new Set<() => void>();
+  const settle = (record: RequestRecord) => {
+    settled.add(record);
+    for (const listener of [...listeners]) listener(structuredClone(record));
+  };
   const windows = new Map<string, { start: number; count: number }>();
   const sockets = new Set<Socket>();
   const answeredListeners = new Set<(record: RequestRecord) => void>();
@@ -214,11 +232,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
       // Date follows the emulator's clock, as a real server's follows its own: clients read Talend time from it.
       res.writeHead(r.status, { date: new Date(clock.now()).toUTCString(), ...(text && { "content-type": "application/json" }), ...r.headers });
       res.end(text);
+      settle(record);
     };
     const writeRaw = (status: number, text: string, contentType = "application/json") => {
       record.status = status;
       res.writeHead(status, { date: new Date(clock.now()).toUTCString(), "content-type": contentType });
       res.end(text);
+      settle(record);
     };
 
     const fault = faults.match(method, url.pathname);
@@ -228,9 +248,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
         await new Promise((r) => setTimeout(r, fault.latencyMs ?? 100));
         break;
       case "reset":
-        return void req.socket.destroy();
+        req.socket.destroy();
+        return settle(record);
       case "hang":
-        return; // the socket is destroyed by close()
+        return settle(record); // the socket is destroyed by close()
       case "status":
         return write({ ...apiError(fault.status ?? 503, "Injected fault"), headers: fault.retryAfter ? { "retry-after": fault.retryAfter } : undefined });
       case "body":
@@ -251,7 +272,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     }
     if (fault?.kind === "after-commit") {
       // The effect stays; the client never learns of it.
-      if (fault.status === 0) return void req.socket.destroy();
+      if (fault.status === 0) {
+        req.socket.destroy();
+        return settle(record);
+      }
       if (fault.body !== undefined) return writeRaw(fault.status ?? 200, fault.body, fault.contentType);
       return write(apiError(fault.status ?? 502, "Injected fault after commit"));
     }
@@ -282,11 +306,41 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<TalendE
     faults: { add: (rule) => faults.add(rule), clear: () => faults.clear() },
     requests: () => structuredClone(log),
     clearRequests: () => void (log.length = 0),
+    onRequest: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    waitForRequest: (match, timeoutMs = 60_000) =>
+      new Promise<RequestRecord>((resolve, reject) => {
+        const found = log.find((r) => settled.has(r) && match(structuredClone(r)));
+        if (found) return resolve(structuredClone(found));
+        const timer = setTimeout(() => {
+          stop();
+          reject(new Error(`emulator: no matching request within ${timeoutMs} ms (last: ${log.slice(-3).map((r) => `${r.method} ${r.path} ${r.status}`).join("; ") || "none"})`));
+        }, timeoutMs);
+        const stop = () => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+          closing.delete(abandon);
+        };
+        const listener = (r: RequestRecord) => {
+          if (!match(r)) return;
+          stop();
+          resolve(r);
+        };
+        const abandon = () => {
+          stop();
+          reject(new Error("emulator: closed while a test waited for a request"));
+        };
+        listeners.add(listener);
+        closing.add(abandon);
+      }),
     onAnswered: (listener) => (answeredListeners.add(listener), () => void answeredListeners.delete(listener)),
     state: () => store.snapshot(),
     admin,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const abandon of [...closing]) abandon();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),

@@ -1,28 +1,12 @@
-// Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the serialized shim
-// (see shim.ts). It owns the process-wide provider configuration and maps resource kinds to handlers.
+// Loaded by name ("pulumi-talend/dynamic") inside the dynamic-provider process by the shim text each resource
+// carries (see shim.ts). It owns the process-wide provider configuration; the handlers come from registry.ts.
 import type * as pulumi from "@pulumi/pulumi";
-import { withPulumiFix } from "./error-fixes";
-import { accountsIntentProvider, intentProvider } from "./intent";
-import { serviceAccountProvider } from "./service-account";
-import { Context, readSettings } from "./settings";
-import { taskExecutionProvider } from "./task-execution";
-import { workspacePermissionProvider } from "./workspace-permission";
+import { Context } from "./context";
+import { type Handler, handlerRegistry } from "./registry";
+import { readSettings } from "./settings";
 
-/** A resource kind's provider, as the engine drives it (every method present). */
-export type Handler = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+export type { Handler } from "./registry";
 
-/** Each kind's provider is typed by its own inputs and outputs; the engine hands them over untyped. */
-const asHandler = <I, O>(make: (ctx: () => Context) => pulumi.dynamic.ResourceProvider<I, O>) => make as unknown as (ctx: () => Context) => Handler;
-
-const providers: Record<string, (ctx: () => Context) => Handler> = {
-  ServiceAccount: asHandler(serviceAccountProvider),
-  WorkspacePermission: asHandler(workspacePermissionProvider),
-  TaskExecution: asHandler((ctx) => taskExecutionProvider(ctx)),
-  Intent: asHandler(intentProvider),
-  AccountsIntent: asHandler(accountsIntentProvider),
-};
-
-const handlers = new Map<string, Handler>();
 let rawConfig: ((key: string) => string | undefined) | undefined;
 let context: Context | undefined;
 
@@ -41,55 +25,19 @@ function currentContext(): Context {
   return context;
 }
 
-/** The wire-safe provider of a kind, made once per process (it reads the context lazily, at each call). */
-export function handler(kind: string): Handler {
-  let h = handlers.get(kind);
-  if (!h) {
-    const make = providers[kind];
-    if (!make) throw new Error(`pulumi-talend: unknown resource kind "${kind}"; the installed pulumi-talend is older than the one that created this resource`);
-    handlers.set(kind, (h = withWireSafeOutputs(make(currentContext))));
-  }
-  return h;
-}
+/** The wire-safe handler of a resource type, made once per process (it reads the context lazily, at each call). */
+export const handler: (type: string) => Handler = handlerRegistry(currentContext);
 
-/**
- * What every kind's provider needs at the wire: the engine's protobuf Struct rejects `undefined` (handlers may
- * leave optional outputs undefined), for results and for the properties of a half-done create; and a Talend
- * failure reaches the user with its fix in Pulumi terms (provider/error-fixes.ts).
- */
-function withWireSafeOutputs(h: Handler): Handler {
-  const fail = (e: unknown) => {
-    const err = e as { properties?: Record<string, unknown> };
-    if (err && typeof err === "object" && err.properties) err.properties = compact(err.properties);
-    return Promise.reject(withPulumiFix(e));
-  };
-  return {
-    check: (olds, news) => h.check(olds, news).catch(fail),
-    diff: (id, olds, news) => h.diff(id, olds, news).catch(fail),
-    create: (inputs) => h.create(inputs).then((r) => ({ ...r, outs: compact(r.outs) }), fail),
-    read: (id, props) => h.read(id, props).then((r) => (r.props ? { ...r, props: compact(r.props) } : r), fail),
-    update: (id, olds, news) => h.update(id, olds, news).then((r) => ({ ...r, outs: compact(r.outs) }), fail),
-    delete: (id, props) => h.delete(id, props).catch(fail),
-  };
-}
-
-function compact<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(compact) as T;
-  if (!value || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compact(v)])) as T;
-}
-
-const providerObjects = new Map<string, pulumi.dynamic.ResourceProvider>();
+const hostProviders = new Map<string, pulumi.dynamic.ResourceProvider>();
 let configured: Promise<void> | undefined;
 
 /**
- * The provider of one kind, as the shim text of that kind (shim.ts) hands it to the engine's dynamic-provider
- * host. The host configures each distinct shim text once; the first of those configures the process (Configure
- * reaches one process once), so that a second kind does not throw away the first one's context (its cached tokens
- * and catalogue).
+ * The provider of one type, as its shim text hands it to the engine's dynamic-provider host. The host configures
+ * each distinct shim text once; the first of those configures the process (Configure reaches one process once), so
+ * that a second type does not throw away the first one's context (its cached tokens and catalogue).
  */
-export function provider(kind: string): pulumi.dynamic.ResourceProvider {
-  let p = providerObjects.get(kind);
-  if (!p) providerObjects.set(kind, (p = { ...handler(kind), configure: (req) => (configured ??= configure(req)) }));
+export function provider(type: string): pulumi.dynamic.ResourceProvider {
+  let p = hostProviders.get(type);
+  if (!p) hostProviders.set(type, (p = { ...handler(type), configure: (req) => (configured ??= configure(req)) }));
   return p;
 }

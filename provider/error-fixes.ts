@@ -1,6 +1,8 @@
 // The one place where a Talend failure becomes a fix in Pulumi terms. The SDK explains failures in API terms
 // (`e.code`, `e.hint`); this table says what a Pulumi user changes: config keys, resource inputs, commands.
+// The provider's own decisions carry their fixes already (errors.ts); where the remedy is the same, so is the text.
 import { type Finding, TalendError, type TalendErrorCode } from "../sdk";
+import { PROVIDER_ERRORS } from "./errors";
 
 const TOKEN = "talend:token (pulumi config set --secret talend:token <personal access token>, or TALEND_TOKEN)";
 const WHERE = "talend:region or talend:endpoint (pulumi config set talend:region eu)";
@@ -15,8 +17,8 @@ export const PULUMI_FIXES: Partial<Record<TalendErrorCode, (e: TalendError) => s
         ? `The caller is the ServiceAccount ${e.serviceAccountId}: add the account permission to its permissions, or declare a WorkspacePermission for the workspace`
         : `The caller is the user of talend:token: grant it in Talend Management Console, or set ${TOKEN} to a token of a user who has it`
     }`,
-  "name-taken": () => "set adoptExisting: true to manage the existing account (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",
-  "grant-exists": () => "set adoptExisting: true to manage the existing permissions (the declared set replaces them)",
+  "name-taken": () => PROVIDER_ERRORS["account-name-taken"].fix,
+  "grant-exists": () => PROVIDER_ERRORS["grant-held"].fix,
   "rate-limited": () => "run fewer operations at once: pulumi up --parallel 4",
   "server-error": () => "Talend failed to answer; run `pulumi up` again, and check Talend's status page if it persists",
   "lost-response": () => "run `pulumi up` again: the provider reads Talend's state before repeating anything",
@@ -38,8 +40,8 @@ const fixed = new WeakSet<object>();
 
 /**
  * The error with its fix in Pulumi terms, for errors the SDK raised for a request (they carry method and
- * path). Anything else — errors the provider raised with its own fix, non-Talend errors — is returned as is,
- * and so is an error already fixed. Extra properties (a half-done create's id and properties) are kept.
+ * path). Anything else — a ProviderError (it has its fix), other errors — is returned as is, and so is an error
+ * already fixed. Extra properties (a half-done create's id and properties) are kept.
  */
 export function withPulumiFix(e: unknown): unknown {
   if (!(e instanceof TalendError) || e.path === undefined || fixed.has(e)) return e;

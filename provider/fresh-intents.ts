@@ -1,5 +1,5 @@
 /**
- * The intents this provider process created (their Talend time, `at`). A process lives for one CLI command.
+ * The intents this provider process created (their ids). A process lives for one CLI command.
  *
  * A run's create looks in the task's history for a run an earlier attempt started under the same request (its
  * apply killed after the POST). If this process created the request just now, no earlier attempt can have
@@ -7,18 +7,16 @@
  * have left the request in state, and this process would not have created it again. The look is then skipped.
  *
  * Memory only, on purpose: after a crash the next process does not know the intent, so it looks, which is what
- * it must do. An intent read from state carries an `at` from an earlier process; that it equals one made here
- * would need both made within the same millisecond of Talend's time, across two applies.
+ * it must do. Ids are random UUIDs: one read from state never matches one made here.
  */
-const fresh = new Set<number>();
+const fresh = new Set<string>();
 
-/** Records an intent created by this process; returns `at` unchanged. */
-export function noteFreshIntent(at: number): number {
-  fresh.add(at);
-  return at;
+/** Records an intent created by this process. */
+export function noteFreshIntent(id: string): void {
+  fresh.add(id);
 }
 
-/** True when `at` is the time of an intent this process created. */
-export function isFreshIntent(at: number | undefined): boolean {
-  return at !== undefined && fresh.has(at);
+/** True when `id` is the id of an intent this process created. */
+export function isFreshIntent(id: string | undefined): boolean {
+  return id !== undefined && fresh.has(id);
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, PermissionCatalog, TaskExtract, Workspace } from "../sdk";
 import { type NameFailure, checkEnvironment, checkTask, checkWorkspace, isFailure } from "./name-checks";
-import { programContext } from "./program-context";
+import { type ProgramContext, programContext } from "./program-context";
 
 // Lookups for programs, configured like the resources (talend:* config, then TALEND_* variables). Each finds
 // exactly one object or fails with a pulumi.RunError saying what it looked for, the closest names (did you
@@ -39,34 +39,45 @@ const sameForEveryLookup = <T>(r: T | NameFailure): T | NameFailure =>
 
 /** The environment with exactly this name. */
 export function getEnvironment(args: GetEnvironmentArgs): Promise<Environment> {
-  return safely(() => programContext().lookup(key("environment", args.name), async (reads) => sameForEveryLookup(await checkEnvironment(reads, args.name, "talend.getEnvironment"))));
+  return safely(() => lookupsIn(programContext()).getEnvironment(args));
 }
 
 /** The workspace with exactly this name in the named environment. */
 export function getWorkspace(args: GetWorkspaceArgs): Promise<WorkspaceResult> {
-  return safely(() =>
-    programContext().lookup(key("workspace", args.name, args.environment), async (reads) => {
-      const ws = sameForEveryLookup(await checkWorkspace(reads, args.name, args.environment, "talend.getWorkspace"));
-      // checkWorkspace names the input "workspace"; here it is called "name".
-      return isFailure(ws) ? { ...ws, reason: ws.reason.replace("getWorkspace.workspace:", "getWorkspace.name:") } : ws;
-    }),
-  );
+  return safely(() => lookupsIn(programContext()).getWorkspace(args));
 }
 
 /** The task with exactly this name in the named workspace and environment, with its workspace and environment ids. */
 export function getTask(args: GetTaskArgs): Promise<TaskResult> {
-  return safely(() =>
-    programContext().lookup(key("task", args.name, args.workspace, args.environment), async (reads) => {
-      const found = sameForEveryLookup(await checkTask(reads, args.name, args.workspace, args.environment, "talend.getTask", "name"));
-      return isFailure(found) ? found : { ...found.task, workspaceId: found.workspace.id, environmentId: found.workspace.environment.id };
-    }),
-  );
+  return safely(() => lookupsIn(programContext()).getTask(args));
 }
 
 /** The tenant's account-permission IDs, with the ID of "Tasks and Plans - Edit" when it can be determined. */
 export function getPermissionCatalog(): Promise<PermissionCatalog> {
-  return safely(() => programContext().lookup(key("catalog"), (reads) => reads.catalog()));
+  return safely(() => lookupsIn(programContext()).getPermissionCatalog());
 }
+
+/**
+ * The lookups over one context: the program's (above), or the provider plugin's, which serves them as the
+ * functions talend:index:getEnvironment etc. with the same arguments and results. (An arrow function: reference.md
+ * lists the function declarations of this file, which are the program's API.)
+ */
+export const lookupsIn = (context: ProgramContext) => ({
+  getEnvironment: (args: GetEnvironmentArgs): Promise<Environment> =>
+    context.lookup(key("environment", args.name), async (reads) => sameForEveryLookup(await checkEnvironment(reads, args.name, "talend.getEnvironment"))),
+  getWorkspace: (args: GetWorkspaceArgs): Promise<WorkspaceResult> =>
+    context.lookup(key("workspace", args.name, args.environment), async (reads) => {
+      const ws = sameForEveryLookup(await checkWorkspace(reads, args.name, args.environment, "talend.getWorkspace"));
+      // checkWorkspace names the input "workspace"; here it is called "name".
+      return isFailure(ws) ? { ...ws, reason: ws.reason.replace("getWorkspace.workspace:", "getWorkspace.name:") } : ws;
+    }),
+  getTask: (args: GetTaskArgs): Promise<TaskResult> =>
+    context.lookup(key("task", args.name, args.workspace, args.environment), async (reads) => {
+      const found = sameForEveryLookup(await checkTask(reads, args.name, args.workspace, args.environment, "talend.getTask", "name"));
+      return isFailure(found) ? found : { ...found.task, workspaceId: found.workspace.id, environmentId: found.workspace.environment.id };
+    }),
+  getPermissionCatalog: (): Promise<PermissionCatalog> => context.lookup(key("catalog"), (reads) => reads.catalog()),
+});
 
 /** getEnvironment for Inputs: an Output that resolves once `name` does. */
 export function getEnvironmentOutput(args: Inputs<GetEnvironmentArgs>): pulumi.Output<Environment> {

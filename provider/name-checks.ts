@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { type Environment, type PermissionCatalog, type TalendClient, TalendError, type TaskExtract, type Workspace, closestNames } from "../sdk";
 import { withPulumiFix } from "./error-fixes";
-import type { Context } from "./settings";
+import type { Context } from "./context";
+import { ExpiringCache } from "./expiring-cache";
 import { containsUnknown } from "./validation";
 
 /**
@@ -29,22 +30,14 @@ export interface NameReads {
 /** How long a read is reused: one preview or update, not a long-lived process's whole life. */
 const READ_TTL_MS = 60_000;
 
-/** Reads over a client, each cached per argument for a minute; a failed read is dropped so the next check asks again. */
+/** Reads over a client, each cached per argument for a minute (on the client's clock); a failed read is dropped so the next check asks again. */
 export function cachedReads(client: TalendClient, catalog: () => Promise<PermissionCatalog>, ttlMs = READ_TTL_MS): NameReads {
-  const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-  const memo = <T>(key: string, read: () => Promise<T>): Promise<T> => {
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at <= ttlMs) return hit.value as Promise<T>;
-    const value = read();
-    cache.set(key, { at: Date.now(), value });
-    value.catch(() => cache.get(key)?.value === value && cache.delete(key));
-    return value;
-  };
+  const cache = new ExpiringCache(client.clock, { successMs: ttlMs });
   return {
-    environments: () => memo("environments", () => client.environments.list()),
-    workspaces: (environmentId) => memo(`workspaces:${environmentId}`, () => client.workspaces.list({ environmentId })),
-    tasks: (workspaceId) => memo(`tasks:${workspaceId}`, () => client.tasks.list({ workspaceId })),
-    catalog: () => memo("catalog", catalog),
+    environments: () => cache.get("environments", () => client.environments.list()),
+    workspaces: (environmentId) => cache.get(`workspaces:${environmentId}`, () => client.workspaces.list({ environmentId })),
+    tasks: (workspaceId) => cache.get(`tasks:${workspaceId}`, () => client.tasks.list({ workspaceId })),
+    catalog: () => cache.get("catalog", catalog),
   };
 }
 

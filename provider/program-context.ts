@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { withPulumiFix } from "./error-fixes";
 import { TalendError } from "../sdk";
 import { type NameFailure, type NameReads, cachedReads, isFailure } from "./name-checks";
-import { CONFIG_KEYS, Context, readSettings } from "./settings";
+import { Context } from "./context";
+import { ExpiringCache } from "./expiring-cache";
+import { CONFIG_KEYS, readSettings } from "./settings";
 
 /**
  * Program-side access to Talend (lookups, TaskRunner's catalogue read), configured exactly like the provider:
@@ -17,13 +19,14 @@ import { CONFIG_KEYS, Context, readSettings } from "./settings";
  */
 export class ProgramContext {
   private reads: NameReads;
-  private readonly lookups = new Map<string, { at: number; value: Promise<unknown>; failed?: boolean }>();
+  private readonly lookups: ExpiringCache;
 
   constructor(
     readonly talend: Context,
     private readonly ttl = { success: LOOKUP_TTL_MS, failure: FAILURE_TTL_MS },
   ) {
     this.reads = cachedReads(talend.client, () => talend.permissionCatalog(), ttl.success);
+    this.lookups = new ExpiringCache(talend.clock, { successMs: ttl.success, failureMs: ttl.failure });
   }
 
   /**
@@ -32,26 +35,19 @@ export class ProgramContext {
    * the program to see one error, short enough that a long-lived process, e.g. the Automation API, asks again).
    */
   lookup<T>(key: string, run: (reads: NameReads) => Promise<T | NameFailure>): Promise<T> {
-    const hit = this.lookups.get(key);
-    const now = Date.now();
-    if (hit && now - hit.at <= this.ttl.success) return hit.value as Promise<T>;
-    // Asking again after a failure: the lists it was decided on are stale too (the name may exist now).
-    if (hit?.failed) this.reads = cachedReads(this.talend.client, () => this.talend.permissionCatalog(), this.ttl.success);
-    const value = run(this.reads).then(
-      (r) => {
-        if (isFailure(r)) throw userError(r.reason);
-        return r;
-      },
-      (e) => {
-        throw programError(e);
-      },
-    );
-    this.lookups.set(key, { at: now, value });
-    value.catch(() => {
-      const entry = this.lookups.get(key);
-      if (entry?.value === value) Object.assign(entry, { at: Date.now() - this.ttl.success + this.ttl.failure, failed: true });
+    return this.lookups.get(key, (replacesFailure) => {
+      // Asking again after a failure: the lists it was decided on are stale too (the name may exist now).
+      if (replacesFailure) this.reads = cachedReads(this.talend.client, () => this.talend.permissionCatalog(), this.ttl.success);
+      return run(this.reads).then(
+        (r) => {
+          if (isFailure(r)) throw userError(r.reason);
+          return r;
+        },
+        (e) => {
+          throw programError(e);
+        },
+      );
     });
-    return value;
   }
 }
 

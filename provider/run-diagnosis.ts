@@ -1,6 +1,6 @@
 import { TalendError, runReadiness } from "../sdk";
 import { describeFinding } from "./error-fixes";
-import type { Context } from "./settings";
+import type { Context } from "./context";
 
 // Why Talend refused to start a run (403 on POST /processing/executions). The requirements are read only after
 // that refusal, never before the POST: a run that is allowed, the usual case, costs no reads for them, and the

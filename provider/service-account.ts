@@ -2,11 +2,12 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
-import { accountIntentAt } from "./intent";
+import { ProviderError } from "./errors";
+import { Intent, intentOptions } from "./intent";
 import { nameChecked } from "./name-checks";
-import type { Context } from "./settings";
-import { DynamicResource, shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import type { Context } from "./context";
+import { DynamicResource } from "./shim";
+import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, containsUnknown, normalizeSet } from "./validation";
 
 /** One source of truth for ServiceAccount inputs: the resource's Args type and `check` both derive from it. */
@@ -81,16 +82,29 @@ export class ServiceAccount extends DynamicResource {
   declare readonly lastModifiedDate: pulumi.Output<string>;
   /** True when an existing account was adopted (then there is no secret). */
   declare readonly adopted: pulumi.Output<boolean>;
+  /** The account's create intent: Talend's time, recorded in state before the account is created (see intent.ts). */
+  readonly intent: Intent;
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    // A new account (first create or rotation) gets a new intent first; see intent.ts.
-    const rotation = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
-    const intentAt = accountIntentAt(name, rotation, opts);
-    const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
-    const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-    super(shim("ServiceAccount"), name, { ...outputs, ...args, suffix, intentAt }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "ServiceAccount");
+    const intent = new Intent("ServiceAccount", name, serviceAccountIntentKey(args), intentOptions("ServiceAccount", opts));
+    super("ServiceAccount", name, serviceAccountProps(name, args, intent.recordedAt), { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.clientId = this.id;
+    this.intent = intent;
   }
+}
+
+// The account's part of a program, shared by this class and the provider plugin's ServiceAccount component.
+
+/** A new account (first create or rotation) gets a new intent first, recorded before its POST; see intent.ts. */
+export function serviceAccountIntentKey(args: Pick<ServiceAccountArgs, "rotateSecret" | "uniqueSuffix">): pulumi.Output<string> {
+  return pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
+}
+
+/** The account resource's properties: the args, the derived suffix, the intent's time, and the outputs to fill. */
+export function serviceAccountProps(name: string, args: ServiceAccountArgs, intentAt: pulumi.Input<number>): pulumi.Inputs {
+  const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
+  const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
+  return { ...outputs, ...args, suffix, intentAt };
 }
 
 /** The name the account carries in Talend. */
@@ -137,6 +151,7 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
       // Returns as soon as Talend answers: the one-time secret reaches state within one round trip.
       return createOnce<{ id: string; outs: ServiceAccountOutputs }>({
         what: `ServiceAccount "${body.name}"`,
+        clock: c.clock,
         post: async () => {
           const created = await client.serviceAccounts.create(body);
           return { id: created.id, outs: outputsOf(inputs, created, created.secret) };
@@ -174,8 +189,8 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
       try {
         account = await client.serviceAccounts.update(id, { name, permissions: news.permissions });
       } catch (e) {
-        if (isTalendError(e, 409)) throw alreadyExists(name);
-        if (isTalendError(e, 404)) throw new TalendError({ kind: "http", code: "not-found", status: 404, message: `ServiceAccount "${olds.accountName}" (${id}) no longer exists in Talend`, hint: "run `pulumi refresh` so that the next `pulumi up` creates it again" });
+        if (isTalendError(e, 409)) throw new ProviderError("account-rename-taken", { id, from: olds.accountName, to: name }, { cause: e });
+        if (isTalendError(e, 404)) throw new ProviderError("account-gone", { id, name: olds.accountName }, { cause: e });
         throw e;
       }
       // Tokens snapshot permissions: none minted before this change may be used again.
@@ -234,12 +249,7 @@ async function assertKnownPermissions(ctx: Context, permissions: string[]): Prom
   throw new TalendError({ kind: "config", code: "invalid-config", message: `ServiceAccount.permissions: ${listed} not in this tenant's permission catalogue`, hint: `${suggestions} (getPermissionCatalog() lists them all)` });
 }
 
-function alreadyExists(name: string): TalendError {
-  return new TalendError({
-    kind: "http",
-    code: "name-taken",
-    status: 409,
-    message: `ServiceAccount: an account named "${name}" already exists in Talend`,
-    hint: "set adoptExisting: true to manage it (its secret cannot be recovered), choose another name, or set uniqueSuffix: true",
-  });
+/** The name is held by an account this resource did not create (see isOwnOrphan). */
+function alreadyExists(name: string): ProviderError {
+  return new ProviderError("account-name-taken", { name });
 }

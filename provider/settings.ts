@@ -1,4 +1,4 @@
-import { type PermissionCatalog, REGIONS, TalendClient, TalendError, baseUrlFor, buildCatalog, isRegion } from "../sdk";
+import { REGIONS, TalendError, baseUrlFor, isRegion } from "../sdk";
 
 /** Provider configuration, from stack config (`talend:*`) with environment-variable fallbacks. */
 export interface Settings {
@@ -43,26 +43,4 @@ export function readSettings(get: (key: string) => string | undefined, env: Node
 
 function configError(message: string, hint: string): TalendError {
   return new TalendError({ kind: "config", message: `pulumi-talend configuration: ${message}`, hint });
-}
-
-/** One client and one catalogue per process and settings: every resource of an update shares them. */
-export class Context {
-  readonly client: TalendClient;
-  private catalog?: { at: number; value: Promise<PermissionCatalog> };
-
-  constructor(readonly settings: Settings) {
-    // Intents need Talend's time before anything else is sent, and the accounts' checks need the catalogue:
-    // reading the catalogue as the clock probe makes both one request.
-    this.client = new TalendClient({ endpoint: settings.baseUrl, credentials: { token: settings.token }, clockProbe: () => this.permissionCatalog() });
-  }
-
-  /** The tenant's permission catalogue, cached for a minute (it changes only with Talend releases). */
-  permissionCatalog(): Promise<PermissionCatalog> {
-    if (!this.catalog || Date.now() - this.catalog.at > 60_000) {
-      const value = this.client.serviceAccounts.permissionCatalog().then((ids) => buildCatalog(ids, this.settings.tasksAndPlansEditPermission));
-      value.catch(() => (this.catalog = undefined));
-      this.catalog = { at: Date.now(), value };
-    }
-    return this.catalog.value;
-  }
 }

@@ -1,14 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret, systemClock } from "../sdk";
+import { type Clock, type Execution, LOG_LEVELS, type TalendClient, createOnce, isFinished, isSuccessful, isTalendError, lookAgain, redact, registerSecret } from "../sdk";
 import { isFreshIntent } from "./fresh-intents";
 import { Intent, intentOptions } from "./intent";
 import { checkTask, isFailure, nameChecked, nameError, readsFor } from "./name-checks";
 import { missingRunPermissions, notAllowedToRun } from "./run-diagnosis";
-import type { Context } from "./settings";
-import { DynamicResource, shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
-import { changedKeys, checkInputs, partialFailure } from "./validation";
+import type { Context } from "./context";
+import { DynamicResource } from "./shim";
+import type { ArgsOf } from "./types";
+import { changedKeys, checkInputs, containsUnknown, partialFailure } from "./validation";
 
 const positive = (what: string, max: number) => z.number({ error: `must be a number of ${what}` }).positive(`must be more than 0 ${what}`).max(max, `must be at most ${max} ${what}`);
 const flag = z.boolean({ error: "must be true or false" });
@@ -51,6 +51,8 @@ export const TaskExecutionInputsSchema = z.object({
   pollIntervalSeconds: positive("seconds", 300).default(5),
   /** Internal: Talend's time when this run was requested (see intent.ts). */
   intentAt: z.number().optional(),
+  /** Internal: the id of the run's request; a new one is a new run. */
+  intentId: z.string().optional(),
   /** Internal: the URN to `pulumi up --replace` for running again. */
   intentUrn: z.string().optional(),
 });
@@ -91,7 +93,7 @@ export interface TaskExecutionOutputs extends TaskExecutionInputs {
   runAs: string;
 }
 
-export type TaskExecutionArgs = ArgsOf<Omit<z.input<typeof TaskExecutionInputsSchema>, "intentAt" | "intentUrn" | "triggers">> & {
+export type TaskExecutionArgs = ArgsOf<Omit<z.input<typeof TaskExecutionInputsSchema>, "intentAt" | "intentId" | "intentUrn" | "triggers">> & {
   /** Any values: the task runs on create and again only when these change. */
   triggers?: pulumi.Input<unknown>;
 };
@@ -124,17 +126,38 @@ export class TaskExecution extends DynamicResource {
   readonly request: Intent;
 
   constructor(name: string, args: TaskExecutionArgs, opts?: pulumi.CustomResourceOptions) {
-    // The run's request: replaced exactly when a new run is due, and recorded in state before the run starts.
-    const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
-    const key = pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
-    const request = new Intent(name, key, intentOptions(opts, { dependsOn: opts?.dependsOn }));
-    const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
-    super(shim("TaskExecution"), name, { ...outputs, ...args, intentAt: request.at, intentUrn: request.urn }, { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] }, MODULE, "TaskExecution");
+    const request = new Intent("TaskExecution", name, taskExecutionRequestKey(args), intentOptions("TaskExecution", opts, { dependsOn: opts?.dependsOn }));
+    super("TaskExecution", name, taskExecutionProps(args, request), { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.request = request;
   }
 }
 
-/** A progress line at least this often (Talend's time) while a run is waited for. */
+// The run's part of a program, shared by this class and the provider plugin's TaskExecution component.
+
+/** The run's request is replaced exactly when a new run is due, and recorded in state before the run starts. */
+export function taskExecutionRequestKey(args: TaskExecutionArgs): pulumi.Output<string> {
+  const rerun = pulumi.output(args.rerunOnChange).apply((on) => (on ? RUN_KEYS.map((k) => args[k]) : []));
+  return pulumi.all([args.triggers, rerun]).apply((values) => JSON.stringify(values));
+}
+
+/** The run resource's properties: the args, its request (time, id, URN), and the outputs to fill. */
+export function taskExecutionProps(args: TaskExecutionArgs, request: { recordedAt: pulumi.Input<number>; id: pulumi.Input<string>; urn: pulumi.Input<string> }): pulumi.Inputs {
+  const outputs = { executionId: undefined, resolvedTaskId: undefined, status: undefined, executionStatus: undefined, startTimestamp: undefined, finishTimestamp: undefined, durationSeconds: undefined, errorMessage: undefined, runAs: undefined };
+  return { ...outputs, ...args, intentAt: request.recordedAt, intentId: request.id, intentUrn: request.urn };
+}
+
+/**
+ * Whether the run's request is a new one (a new run is due). Its id decides: unknown in preview exactly when the
+ * request is being replaced, and unchanged when the request is only updated in place (as the upgrade to 0.2.0 does).
+ * State written before 0.2.0 has no id: there the request's time decides, once it is known.
+ */
+function isNewRequest(olds: Partial<TaskExecutionInputs>, news: Partial<TaskExecutionInputs>): boolean {
+  if (containsUnknown(news.intentId)) return true;
+  if (olds.intentId !== undefined) return olds.intentId !== news.intentId;
+  return !containsUnknown(news.intentAt) && changedKeys(olds, news, ["intentAt"]).length > 0;
+}
+
+/** A progress line at least this often (of the run's time, Talend's) while a run is waited for. */
 const PROGRESS_EVERY_MS = 30_000;
 
 /**
@@ -143,7 +166,7 @@ const PROGRESS_EVERY_MS = 30_000;
  * run again; `delete` cancels a run still going. Nothing runs during preview: the engine calls only check and
  * diff then.
  */
-export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemClock): pulumi.dynamic.ResourceProvider<TaskExecutionInputs, TaskExecutionOutputs> {
+export function taskExecutionProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<TaskExecutionInputs, TaskExecutionOutputs> {
   return {
     async check(olds, news) {
       return nameChecked(ctx, olds, checkInputs(TaskExecutionInputsSchema, taskRules, news, "TaskExecution"), "TaskExecution");
@@ -154,7 +177,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       // A new request is a new run (`pulumi up --replace` of the request). State from 0.1.0 has none yet: the
       // first update records it, and the run it holds stays.
       const legacy = olds.intentAt === undefined;
-      if (!legacy && changedKeys(olds, news, ["intentAt"]).length) replaces.push("intentAt");
+      if (!legacy && isNewRequest(olds, news)) replaces.push("intentId");
       // The secret is not compared: it is unknown in preview whenever its account is updated, and it cannot
       // change without clientId changing (a new secret means a new account).
       // A failed run recorded in state is reported by every up (update fails again), also after a refresh has
@@ -166,6 +189,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
 
     async create(inputs) {
       const c = ctx();
+      const clock = c.clock;
       for (const value of Object.values(inputs.parameters)) registerSecret(value);
       const task = await resolveTask(c, inputs);
       const runner = runnerFor(c, inputs);
@@ -178,7 +202,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       const executionId = await createOnce<string>({
         what: `TaskExecution: starting task ${task.label}`,
         // A request this process created just now has no earlier attempt to find (see fresh-intents.ts).
-        resume: isFreshIntent(inputs.intentAt) ? undefined : ours,
+        resume: isFreshIntent(inputs.intentId) ? undefined : ours,
         post: async () => {
           if (inputs.clientId) {
             // Tokens snapshot permissions at mint time: run with one minted now, after every grant.
@@ -201,7 +225,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
         clock,
       });
       const base = { ...inputs, resolvedTaskId: task.id, runAs: inputs.clientId ? `service-account:${inputs.clientId}` : "token" };
-      return settle(c, runner, clock, executionId, base, task.label, false);
+      return settle(c, runner, executionId, base, task.label, false);
     },
 
     async read(id, props) {
@@ -219,7 +243,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
       // still going is waited for again; a failed one is reported again until it is re-requested.
       const c = ctx();
       const recorded = { ...olds, ...news };
-      return settle(c, runnerFor(c, recorded), clock, id, recorded, `"${news.task ?? olds.resolvedTaskId}"`, true);
+      return settle(c, runnerFor(c, recorded), id, recorded, `"${news.task ?? olds.resolvedTaskId}"`, true);
     },
 
     async delete(id, props) {
@@ -240,7 +264,7 @@ export function taskExecutionProvider(ctx: () => Context, clock: Clock = systemC
  * update and stays in state (an init error): the engine calls `update` on the next `up`, which lands here
  * again and fails again, so a retried pipeline cannot turn green over it.
  */
-async function settle(ctx: Context, runner: TalendClient, clock: Clock, executionId: string, base: TaskExecutionInputs & Partial<TaskExecutionOutputs>, label: string, again: boolean) {
+async function settle(ctx: Context, runner: TalendClient, executionId: string, base: TaskExecutionInputs & Partial<TaskExecutionOutputs>, label: string, again: boolean) {
   let execution: Execution | undefined;
   try {
     execution = await runner.executions.get(executionId);
@@ -248,7 +272,7 @@ async function settle(ctx: Context, runner: TalendClient, clock: Clock, executio
     if (!again || !isTalendError(e, 404)) throw e;
   }
   let timedOut: string | undefined;
-  if (execution && base.waitForCompletion && !isFinished(execution.status)) ({ execution, timedOut } = await waitFor(ctx, runner, clock, execution, base));
+  if (execution && base.waitForCompletion && !isFinished(execution.status)) ({ execution, timedOut } = await waitFor(ctx, runner, execution, base));
   const outs = { ...base, ...(execution ? fromExecution(execution) : {}) } as TaskExecutionOutputs;
   const problem = timedOut ?? failureOf(outs.status, outs.executionStatus, base);
   if (problem) {
@@ -302,8 +326,17 @@ async function findRunSince(client: TalendClient, taskId: string, since: number,
   return ours[0]?.executionId;
 }
 
-/** Polls with growing intervals until the run ends, or the wait times out (then cancels when asked). */
-async function waitFor(ctx: Context, runner: TalendClient, clock: Clock, first: Execution, inputs: TaskExecutionInputs): Promise<{ execution: Execution; timedOut?: string }> {
+/**
+ * Polls with growing intervals until the run ends, or the wait times out (then cancels when asked).
+ *
+ * One clock, the context's, runs it all. The deadline and the sleeps are ours: waitTimeoutMinutes is how long
+ * this process waits. Progress is about the run, whose times are Talend's (its trigger timestamp; "executing for
+ * 2m30s"; a line every 30 s of the run): it reads `serverTime()`, which is the same clock shifted by the offset
+ * Talend's Date headers show. A machine whose clock is off still shows the run's true duration, and where
+ * Talend's clock runs ahead of ours (an emulator driven faster, as the e2e tests do) the lines keep its pace.
+ */
+async function waitFor(ctx: Context, runner: TalendClient, first: Execution, inputs: TaskExecutionInputs): Promise<{ execution: Execution; timedOut?: string }> {
+  const { clock } = ctx;
   const deadline = clock.now() + inputs.waitTimeoutMinutes * 60_000;
   const progress = progressReporter(ctx, inputs, first);
   let execution = first;

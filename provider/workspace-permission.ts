@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { TalendError, WORKSPACE_PERMISSIONS, type WorkspacePermissionValue, createOnce, ignoreNotFound, isTalendError } from "../sdk";
+import { WORKSPACE_PERMISSIONS, type WorkspacePermissionValue, createOnce, ignoreNotFound, isTalendError } from "../sdk";
+import { ProviderError } from "./errors";
 import { nameChecked } from "./name-checks";
-import type { Context } from "./settings";
-import { DynamicResource, shim } from "./shim";
-import { type ArgsOf, MODULE } from "./types";
+import type { Context } from "./context";
+import { DynamicResource } from "./shim";
+import type { ArgsOf } from "./types";
 import { changedKeys, checkInputs, normalizeSet } from "./validation";
 
 const id = (what: string) => z.string({ error: `must be the ${what} id (a string)` }).trim().min(1, "must not be empty").regex(/^[A-Za-z0-9_-]+$/, `must be a ${what} id as Talend returns it (letters, digits, '-' and '_')`);
@@ -62,7 +63,7 @@ export class WorkspacePermission extends DynamicResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: WorkspacePermissionArgs, opts?: pulumi.CustomResourceOptions) {
-    super(shim("WorkspacePermission"), name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args }, opts, MODULE, "WorkspacePermission");
+    super("WorkspacePermission", name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args }, opts);
   }
 }
 
@@ -133,16 +134,17 @@ async function grant(c: Context, inputs: WorkspacePermissionInputs): Promise<{ i
     }
     return await createOnce<{ id: string; outs: WorkspacePermissionOutputs }>({
       what: `WorkspacePermission ${id}`,
+      clock: c.clock,
       post: async () => {
         await c.client.workspacePermissions.create(workspaceId, sa, inputs.permissions);
         return { id, outs: outs(false) };
       },
-      reconcile: async (why) => {
+      reconcile: async (why, error) => {
         const existing = await currentPermissions(c, workspaceId, sa);
         if (!existing) return { retry: true };
         // Exactly our set: the POST of an attempt whose answer was lost (here, or with an apply that died).
         if (existing.join() === inputs.permissions.join()) return { adopt: { id, outs: outs(false) } };
-        if (why === "conflict" && !inputs.adoptExisting) return { fail: alreadyGranted(workspaceId, sa, existing) };
+        if (why === "conflict" && !inputs.adoptExisting) return { fail: new ProviderError("grant-held", { serviceAccountId: sa, workspaceId, held: existing.join(", ") }, { cause: error }) };
         await c.client.workspacePermissions.replace(workspaceId, sa, inputs.permissions);
         return { adopt: { id, outs: outs(why === "conflict") } };
       },
@@ -171,14 +173,4 @@ async function resolveWorkspace(ctx: Context, inputs: WorkspacePermissionInputs)
 /** Composite id: `<workspaceId>/<serviceAccountId>`. */
 export function permissionId(workspaceId: string, serviceAccountId: string): string {
   return `${workspaceId}/${serviceAccountId}`;
-}
-
-function alreadyGranted(workspaceId: string, sa: string, existing: string[]): TalendError {
-  return new TalendError({
-    kind: "http",
-    code: "grant-exists",
-    status: 409,
-    message: `WorkspacePermission: service account ${sa} already has ${existing.join(", ")} on workspace ${workspaceId}`,
-    hint: "set adoptExisting: true to manage them (the declared set replaces them)",
-  });
 }

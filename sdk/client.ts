@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Clock } from "./clock";
 import { TalendError, hintFor } from "./errors";
 import { EnvironmentsApi } from "./environments";
 import { ExecutionLogsApi } from "./execution-logs";
@@ -8,7 +9,7 @@ import { registerSecret } from "./redact";
 import { baseUrlFor } from "./regions";
 import { ServiceAccountsApi } from "./service-accounts";
 import { TasksApi } from "./tasks";
-import { type AccessToken, TokenCache, sharedTokenCache } from "./token-cache";
+import { type AccessToken, type TokenCache, sharedTokenCacheFor } from "./token-cache";
 import { type ApiRequest, type ApiResponse, Transport, type TransportOptions } from "./transport";
 import { WorkspacePermissionsApi } from "./workspace-permissions";
 import { WorkspacesApi } from "./workspaces";
@@ -22,9 +23,9 @@ export interface TalendClientOptions extends Omit<TransportOptions, "baseUrl"> {
   /** Explicit API base URL (emulator, proxy). */
   endpoint?: string;
   credentials: Credentials;
-  /** Service-account token cache; defaults to one shared by the whole process. */
+  /** Service-account token cache; defaults to one shared by the whole process (per clock). */
   tokenCache?: TokenCache;
-  /** Share an existing transport (connection pool, rate limiter) instead of creating one. */
+  /** Share an existing transport (connection pool, rate limiter, clock) instead of creating one. */
   transport?: Transport;
   /**
    * The read `serverTime()` sends when no response has given Talend's time yet; by default the permission
@@ -43,6 +44,8 @@ export class TalendClient {
   readonly baseUrl: string;
   readonly transport: Transport;
   readonly tokenCache: TokenCache;
+  /** The transport's clock: token lifetimes and `serverTime()` are read from it. */
+  readonly clock: Clock;
   readonly serviceAccounts = new ServiceAccountsApi(this);
   readonly workspacePermissions = new WorkspacePermissionsApi(this);
   readonly environments = new EnvironmentsApi(this);
@@ -58,7 +61,8 @@ export class TalendClient {
     this.credentials = validateCredentials(options.credentials);
     this.baseUrl = options.transport?.baseUrl ?? baseUrlFor(options);
     this.transport = options.transport ?? new Transport({ ...options, baseUrl: this.baseUrl });
-    this.tokenCache = options.tokenCache ?? sharedTokenCache;
+    this.clock = this.transport.clock;
+    this.tokenCache = options.tokenCache ?? sharedTokenCacheFor(this.clock);
   }
 
   /** A client acting as a service account, sharing this client's connection pool and token cache. */
@@ -77,7 +81,7 @@ export class TalendClient {
    * which caches.
    */
   async mintToken(clientId: string, clientSecret: string): Promise<AccessToken> {
-    const mintedAt = Date.now();
+    const mintedAt = this.clock.now();
     const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
     registerSecret(basic);
     const res = await this.transport.send(
@@ -132,7 +136,7 @@ export class TalendClient {
       this.probing ??= (this.options.clockProbe?.() ?? this.serviceAccounts.permissionCatalog()).finally(() => (this.probing = undefined));
       await this.probing;
     }
-    return Date.now() + (this.transport.serverClockOffsetMs ?? 0);
+    return this.clock.now() + (this.transport.serverClockOffsetMs ?? 0);
   }
   private probing?: Promise<unknown>;
 

@@ -1,3 +1,5 @@
+import { systemClock } from "./clock";
+
 /**
  * Talend limits requests per source IP and minute, per API family (Monitoring 600, Orchestration 1800,
  * Processing 1800, Workspace permissions 600; others unstated). A token bucket per family, as large as one
@@ -30,8 +32,8 @@ export class RateLimiter {
 
   constructor(
     private readonly perMinute: Partial<Record<ApiFamily, number>>,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly now: () => number = systemClock.now,
+    private readonly sleep: (ms: number) => Promise<void> = systemClock.sleep,
   ) {}
 
   /** Waits until a request of this family may be sent. */

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from "./clock";
 import { forgetSecret } from "./redact";
 
 export interface AccessToken {
@@ -30,7 +31,8 @@ export class TokenCache {
 
   constructor(
     private readonly renewBeforeMs = 60_000,
-    private readonly now: () => number = Date.now,
+    /** The clock the tokens' `mintedAt` and `expiresAt` were read from. */
+    private readonly now: () => number = systemClock.now,
   ) {}
 
   /**
@@ -97,3 +99,15 @@ export class TokenCache {
 
 /** One cache per process, shared by every client, so all resources of one `pulumi up` reuse tokens. */
 export const sharedTokenCache = new TokenCache();
+
+const sharedByClock = new WeakMap<Clock, TokenCache>([[systemClock, sharedTokenCache]]);
+
+/**
+ * The process-wide cache of the clients on `clock` (`sharedTokenCache` for the system clock): a token's expiry
+ * is a time on the clock of the client that minted it, so only clients on that clock may share it.
+ */
+export function sharedTokenCacheFor(clock: Clock): TokenCache {
+  let cache = sharedByClock.get(clock);
+  if (!cache) sharedByClock.set(clock, (cache = new TokenCache(60_000, () => clock.now())));
+  return cache;
+}

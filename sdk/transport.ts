@@ -7,6 +7,7 @@ import type { Dispatcher } from "undici";
 let undici: typeof import("undici") | undefined;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadUndici = (): typeof import("undici") => (undici ??= require("undici") as typeof import("undici"));
+import { type Clock, systemClock } from "./clock";
 import { TalendError } from "./errors";
 import { type ApiFamily, DOCUMENTED_LIMITS_PER_MINUTE, RateLimiter, familyOf } from "./rate-limiter";
 import { redact } from "./redact";
@@ -38,6 +39,9 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Receives one redacted line per attempt and outcome. Defaults to stderr when TALEND_DEBUG is set. */
   logger?: (line: string) => void;
+  /** Time for retry budgets, rate limiting and Talend's clock offset. Default: the system clock. */
+  clock?: Clock;
+  /** Waits between attempts and for the rate limiter; defaults to the clock's `sleep`. */
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -74,6 +78,7 @@ const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_E
 /** Sends one logical request: rate limit, timeouts, retries with backoff and Retry-After. Knows nothing of auth. */
 export class Transport {
   readonly baseUrl: string;
+  readonly clock: Clock;
   private dispatcherInUse?: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly timeouts: TransportOptions["timeouts"];
@@ -89,8 +94,9 @@ export class Transport {
     this.dispatcherInUse = opts.dispatcher;
     this.timeouts = opts.timeouts;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
-    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.limiter = new RateLimiter(opts.rateLimits === false ? {} : { ...DOCUMENTED_LIMITS_PER_MINUTE, ...opts.rateLimits }, Date.now, this.sleep);
+    const clock = (this.clock = opts.clock ?? systemClock);
+    this.sleep = opts.sleep ?? ((ms) => clock.sleep(ms));
+    this.limiter = new RateLimiter(opts.rateLimits === false ? {} : { ...DOCUMENTED_LIMITS_PER_MINUTE, ...opts.rateLimits }, () => clock.now(), this.sleep);
     this.maxResponseBytes = opts.maxResponseBytes ?? 8 * 1024 * 1024;
     this.log = opts.logger ?? (process.env.TALEND_DEBUG ? (line) => process.stderr.write(`[talend] ${line}\n`) : undefined);
   }
@@ -103,14 +109,14 @@ export class Transport {
 
   private sampleServerTime(date: unknown): void {
     const at = typeof date === "string" ? Date.parse(date) : NaN;
-    if (Number.isFinite(at)) this.serverClockOffsetMs = Math.max(this.serverClockOffsetMs ?? -Infinity, at - Date.now());
+    if (Number.isFinite(at)) this.serverClockOffsetMs = Math.max(this.serverClockOffsetMs ?? -Infinity, at - this.clock.now());
   }
 
   async send(req: ApiRequest, authorization?: string): Promise<ApiResponse> {
     const idempotent = req.idempotent ?? req.method !== "POST";
     const url = this.baseUrl + req.path + queryString(req.query);
     const family = familyOf(req.path);
-    const started = Date.now();
+    const started = this.clock.now();
     const headers: Record<string, string> = { accept: "application/json", "talend-version": "2021-03", ...req.headers };
     if (authorization) headers.authorization = authorization;
     let body: string | undefined;
@@ -138,10 +144,10 @@ export class Transport {
       const mayRetryThisMethod =
         idempotent || ("response" in outcome ? outcome.response.status === 429 : !outcome.sent);
       const delay = "response" in outcome ? this.delayFor(attempt, outcome.response.headers["retry-after"]) : this.delayFor(attempt);
-      const withinBudget = attempt < this.retry.maxAttempts && Date.now() - started + delay <= this.retry.maxElapsedMs;
+      const withinBudget = attempt < this.retry.maxAttempts && this.clock.now() - started + delay <= this.retry.maxElapsedMs;
 
       if ("response" in outcome) {
-        this.log?.(`<- ${outcome.response.status} ${req.method} ${req.path} in ${Date.now() - started} ms`);
+        this.log?.(`<- ${outcome.response.status} ${req.method} ${req.path} in ${this.clock.now() - started} ms`);
         if (!(retryable && mayRetryThisMethod && withinBudget)) {
           if (!idempotent && AMBIGUOUS_STATUS.has(outcome.response.status)) throw ambiguous(req, `answered ${outcome.response.status}`, outcome.response.status);
           return outcome.response;
@@ -162,7 +168,7 @@ export class Transport {
     const header = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter;
     if (header) {
       const seconds = Number(header);
-      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - this.clock.now();
       if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), this.retry.maxRetryAfterMs);
     }
     const exp = Math.min(this.retry.baseDelayMs * 2 ** (attempt - 1), this.retry.maxDelayMs);

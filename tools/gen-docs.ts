@@ -1,32 +1,35 @@
 // `npm run docs`: writes docs/reference.md from the code itself — input types, defaults and enums from the zod
 // schemas (as JSON Schema), descriptions from their doc comments, outputs and secrets from the resource
-// classes, replacement rules from the constants `diff` uses, and errors from the handlers' TalendError calls.
-// test/docs.test.ts fails when the committed file is stale.
+// classes, replacement rules from the constants `diff` uses, and errors from the handlers' TalendError calls and
+// the ProviderError codes they raise (provider/errors.ts) — and docs/benchmark.md from bench/results.json
+// (bench/report.ts). test/docs.test.ts fails when either committed file is stale.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "./repo-root";
+import { BenchResultsSchema, benchmarkDoc } from "../bench/report";
 import ts from "typescript";
 import { z } from "zod";
+import { PROVIDER_ERRORS, type ProviderErrorCode } from "../provider/errors";
 import { CONFIG_KEYS } from "../provider/settings";
 import { SERVICE_ACCOUNT_REPLACES, ServiceAccountInputsSchema } from "../provider/service-account";
 import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "../provider/task-execution";
 import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission";
 
 const repo = repoRoot();
-const HIDDEN = new Set(["suffix", "intentAt", "intentUrn"]);
+export const HIDDEN = new Set(["suffix", "intentAt", "intentId", "intentUrn"]);
 
-const RESOURCES = [
+export const RESOURCES = [
   { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
   { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
   { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution", "run-diagnosis"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
 ];
 
-function source(name: string): ts.SourceFile {
+export function source(name: string): ts.SourceFile {
   const file = join(repo, "provider", `${name}.ts`);
   return ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
 }
 
-function docOf(node: ts.Node): string {
+export function docOf(node: ts.Node): string {
   const text = node.getSourceFile().getFullText();
   const ranges = ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [];
   return ranges
@@ -42,7 +45,7 @@ function walk(node: ts.Node, visit: (n: ts.Node) => void): void {
 }
 
 /** Doc comments of the properties of the first `z.object({...})` literal in a file. */
-function inputDocs(file: ts.SourceFile): Map<string, string> {
+export function inputDocs(file: ts.SourceFile): Map<string, string> {
   const docs = new Map<string, string>();
   walk(file, (n) => {
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && ts.isObjectLiteralExpression(n.parent) && !docs.has(n.name.text)) docs.set(n.name.text, docOf(n));
@@ -50,7 +53,7 @@ function inputDocs(file: ts.SourceFile): Map<string, string> {
   return docs;
 }
 
-function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: string }[] {
+export function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: string }[] {
   const out: { name: string; type: string; doc: string }[] = [];
   walk(file, (n) => {
     // Every Output property of the class: declared ones (from state) and assigned ones (e.g. clientId).
@@ -61,7 +64,7 @@ function outputsOf(file: ts.SourceFile): { name: string; type: string; doc: stri
   return out;
 }
 
-function classDoc(file: ts.SourceFile): string {
+export function classDoc(file: ts.SourceFile): string {
   let doc = "";
   walk(file, (n) => {
     if (ts.isClassDeclaration(n) && !doc) doc = docOf(n);
@@ -69,7 +72,7 @@ function classDoc(file: ts.SourceFile): string {
   return doc;
 }
 
-function secretsOf(file: ts.SourceFile): string[] {
+export function secretsOf(file: ts.SourceFile): string[] {
   const found: string[] = [];
   walk(file, (n) => {
     if (ts.isPropertyAssignment(n) && ts.isIdentifier(n.name) && n.name.text === "additionalSecretOutputs") walk(n.initializer, (m) => ts.isStringLiteral(m) && found.push(m.text));
@@ -77,12 +80,22 @@ function secretsOf(file: ts.SourceFile): string[] {
   return found;
 }
 
-/** `message` and `hint` of every `new TalendError({...})` in a file, as source text. */
-function errorsOf(file: ts.SourceFile): { message: string; hint?: string }[] {
-  const out: { message: string; hint?: string }[] = [];
+/**
+ * The errors a file raises, in source order: `message` and `hint` of every `new TalendError({...})` as source
+ * text, and the message and fix of every `new ProviderError("code", ...)` from the table.
+ */
+function errorsOf(file: ts.SourceFile): { message: string; hint?: string; code?: ProviderErrorCode }[] {
+  const out: { message: string; hint?: string; code?: ProviderErrorCode }[] = [];
   walk(file, (n) => {
-    if (ts.isNewExpression(n) && n.expression.getText() === "TalendError" && n.arguments?.[0] && ts.isObjectLiteralExpression(n.arguments[0])) {
-      const prop = (k: string) => n.arguments![0] && (n.arguments![0] as ts.ObjectLiteralExpression).properties.find((p) => p.name?.getText() === k);
+    if (!ts.isNewExpression(n) || !n.arguments?.[0]) return;
+    const [first] = n.arguments;
+    if (n.expression.getText() === "ProviderError" && ts.isStringLiteral(first)) {
+      const code = first.text as ProviderErrorCode;
+      if (!(code in PROVIDER_ERRORS)) throw new Error(`${file.fileName}: ProviderError code "${code}" is not in PROVIDER_ERRORS`);
+      if (!out.some((e) => e.code === code)) out.push({ code, ...providerError(code) });
+    }
+    if (n.expression.getText() === "TalendError" && ts.isObjectLiteralExpression(first)) {
+      const prop = (k: string) => first.properties.find((p) => p.name?.getText() === k);
       // Template holes become "…" (adjacent ones one "…"), and "\n" a space: one readable line per error.
       const text = (p?: ts.ObjectLiteralElementLike) =>
         p && ts.isPropertyAssignment(p)
@@ -95,7 +108,13 @@ function errorsOf(file: ts.SourceFile): { message: string; hint?: string }[] {
   return out;
 }
 
-type JsonSchema = { type?: string | string[]; enum?: unknown[]; items?: JsonSchema; default?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[] };
+/** A table entry as the reference shows it: every value of the message is "…" (messages take strings only). */
+function providerError(code: ProviderErrorCode): { message: string; hint: string } {
+  const values = new Proxy({}, { get: () => "…" }) as never;
+  return { message: PROVIDER_ERRORS[code].message(values), hint: PROVIDER_ERRORS[code].fix };
+}
+
+export type JsonSchema = { type?: string | string[]; enum?: unknown[]; items?: JsonSchema; default?: unknown; properties?: Record<string, JsonSchema>; required?: string[]; additionalProperties?: JsonSchema | boolean; anyOf?: JsonSchema[] };
 
 function typeOf(s: JsonSchema | undefined): string {
   if (!s) return "any";
@@ -123,6 +142,7 @@ export function generate(): string {
     ...Object.values(CONFIG_KEYS).map(([key, env]) => `| \`${key}\` | \`${env}\` |`),
     "",
   ];
+  const documented = new Set<ProviderErrorCode>();
   for (const r of RESOURCES) {
     // One module per resource: schema, class and provider; helpers it uses may add errors.
     const handlerFiles = r.files.map(source);
@@ -141,12 +161,16 @@ export function generate(): string {
     lines.push("", "### Outputs", "", "All inputs are also outputs.", "", "| output | type | secret | description |", "| --- | --- | --- | --- |");
     for (const o of outputsOf(classFile)) lines.push(`| \`${o.name}\` | ${cell(o.type)} | ${secrets.includes(o.name) ? "yes" : ""} | ${cell(o.doc)} |`);
     const errors = handlerFiles.flatMap(errorsOf);
+    for (const e of errors) if (e.code) documented.add(e.code);
     if (errors.length) {
       lines.push("", "### Errors and their fixes", "");
-      for (const e of errors) lines.push(`- ${cell(e.message)}${e.hint ? ` — fix: ${cell(e.hint)}` : ""}`);
+      for (const e of errors) lines.push(`- ${cell(e.message)}${e.code ? ` (\`${e.code}\`)` : ""}${e.hint ? ` — fix: ${cell(e.hint)}` : ""}`);
     }
     lines.push("");
   }
+  // A code no resource raises is either dead or raised where the reference does not look: both need fixing.
+  const undocumented = Object.keys(PROVIDER_ERRORS).filter((code) => !documented.has(code as ProviderErrorCode));
+  if (undocumented.length) throw new Error(`PROVIDER_ERRORS codes no documented resource raises: ${undocumented.join(", ")}`);
   const lookups = source("lookups");
   lines.push("## Lookups", "", "Async functions for programs; each finds exactly one object or fails naming what it looked for and what exists.", "");
   walk(lookups, (n) => {
@@ -156,7 +180,13 @@ export function generate(): string {
   return lines.join("\n");
 }
 
+/** docs/benchmark.md, rendered from the latest `npm run bench` (bench/results.json). */
+export function generateBenchmark(): string {
+  return benchmarkDoc(BenchResultsSchema.parse(JSON.parse(readFileSync(join(repo, "bench", "results.json"), "utf8"))));
+}
+
 if (require.main === module) {
   writeFileSync(join(repo, "docs", "reference.md"), generate());
-  console.log("wrote docs/reference.md");
+  writeFileSync(join(repo, "docs", "benchmark.md"), generateBenchmark());
+  console.log("wrote docs/reference.md and docs/benchmark.md");
 }

@@ -153,7 +153,7 @@ test("real CLI: import → up adopts with 0 mutating requests → preview no cha
     await t.test("up adopts everything and sends no mutating request", async () => {
       emu.clearRequests();
       const r = await stack.up();
-      assert.match(r.stdout, /10 created/, r.stdout); // the stack, 4 accounts with their shared intent, 4 grants
+      assert.match(r.stdout, /13 created/, r.stdout); // the stack, 4 accounts with an intent each, 4 grants
       assert.deepEqual(mutating(emu).map((x) => `${x.method} ${x.path}`), []);
       const after = emu.state();
       assert.deepEqual(after.serviceAccounts, before.serviceAccounts, "accounts untouched (same ids, dates)");
@@ -161,7 +161,7 @@ test("real CLI: import → up adopts with 0 mutating requests → preview no cha
     });
     await t.test("preview: no changes", async () => {
       const p = await stack.preview();
-      assert.deepEqual(p.changeSummary, { same: 10 }, JSON.stringify(p.changeSummary));
+      assert.deepEqual(p.changeSummary, { same: 13 }, JSON.stringify(p.changeSummary));
     });
     await t.test("refresh: no drift", async () => {
       // Decrypted: secret outputs are re-encrypted with a fresh nonce on every write.
@@ -178,7 +178,7 @@ test("real CLI: import → up adopts with 0 mutating requests → preview no cha
       assert.match(program, grant);
       stack.writeProgram(program.replace(grant, '$1["EXECUTE"]'));
       const p = await stack.preview();
-      assert.deepEqual(p.changeSummary, { same: 9, update: 1 });
+      assert.deepEqual(p.changeSummary, { same: 12, update: 1 });
       assert.match(p.steps.find((s) => s.op === "update")!.urn, /WorkspacePermission::ci-runner\.production\.ops$/);
       emu.clearRequests();
       await stack.up();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { type TalendEmulator, startEmulator } from "../../emulator";
-import { PulumiStack, pulumiCli } from "../helpers/pulumi-engine";
+import { before, test } from "node:test";
+import { defaultSeed } from "../../emulator";
+import { type PulumiStack, e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
 
 const skip = pulumiCli().reason;
 const PAT = "e2e-pat-PLANTED-7f3a9c";
@@ -20,28 +20,23 @@ export const clientSecret = account.clientSecret;
 export const workspaceId = grant.resolvedWorkspaceId;
 `;
 
-let emulator: TalendEmulator;
-let stack: PulumiStack;
-before(async () => {
-  if (skip) return;
-  emulator = await startEmulator({ seed: withPat(PAT) });
-  stack = await PulumiStack.create({ program: PROGRAM, config: { "talend:endpoint": emulator.url, perms: "TMC_ENGINE_USE" }, secrets: { "talend:token": PAT } });
-});
-after(async () => {
-  stack?.dispose();
-  await emulator?.close();
-});
-
+/** The default tenant plus a user whose PAT is planted: a value that must never be printed or stored in plaintext. */
 function withPat(pat: string) {
-  const { defaultSeed } = require("../../emulator") as typeof import("../../emulator");
   const seed = defaultSeed();
   seed.users.push({ id: "user-e2e", login: "e2e@example.com", pat, permissions: ["*"], workspaces: "*" });
   return seed;
 }
 
-const accounts = () => emulator.state().serviceAccounts;
+const f = e2eFixture({ emulator: { seed: withPat(PAT) }, token: PAT });
+let stack: PulumiStack;
+before(async () => {
+  await f.ready();
+  if (!skip) stack = await f.stack({ program: PROGRAM, config: { perms: "TMC_ENGINE_USE" } });
+});
 
-test("real CLI: up → preview (no changes) → in-place update → drift → refresh → repair → destroy; no secret leaks", { skip, timeout: 300_000 }, async (t) => {
+const accounts = () => f.emulator.state().serviceAccounts;
+
+test("real CLI: up → preview (no changes) → in-place update → drift → refresh → repair → destroy; no secret leaks", { skip, timeout: 480_000 }, async (t) => {
   let sa: ReturnType<typeof accounts>[number];
   let outs: Record<string, any>;
   await t.test("up creates the account and the grant; the secret is a secret output", async () => {
@@ -49,11 +44,18 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
     assert.equal(accounts().length, 1);
     sa = accounts()[0]!;
     assert.deepEqual(sa.permissions, ["TMC_ENGINE_USE"]);
-    assert.equal(emulator.state().workspacePermissions.length, 1);
+    assert.equal(f.emulator.state().workspacePermissions.length, 1);
     outs = await stack.outputs();
     assert.equal(outs.clientId, sa.id);
     assert.equal(outs.clientSecret, "[secret]");
-    assert.equal((await stack.outputs(true)).clientSecret, sa.secret, "--show-secrets reveals the real secret");
+    const revealed = await f.revealingSecrets(stack, () => stack.outputs(true));
+    assert.equal(revealed.clientSecret, sa.secret, "--show-secrets reveals the real secret");
+  });
+
+  await t.test("what up printed shows the new secret only as [secret], and no secret value", async () => {
+    const printed = f.printed(stack);
+    assert.match(printed, /^\s+clientSecret: \[secret\]$/m, "the secret output is listed, masked");
+    f.assertNoSecrets(printed, "what the CLI printed");
   });
 
   await t.test("preview of an unchanged program: no changes", async () => {
@@ -67,16 +69,16 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
     assert.deepEqual(preview.changeSummary, { same: 3, update: 1 }, "only the account changes; its intent and the grant stay");
     assert.match(preview.steps.find((s) => s.op === "update")!.urn, /talend:ServiceAccount::ci$/);
     assert.deepEqual((await stack.previewDiff()).changed, ["permissions"], "the diff shows only permissions");
-    const writesBefore = emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length;
+    const writesBefore = f.emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length;
     await stack.up();
     assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
     assert.equal(accounts()[0]!.id, sa.id, "updated in place, same account");
-    assert.equal(emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length, writesBefore + 1, "one PUT");
+    assert.equal(f.emulator.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token").length, writesBefore + 1, "one PUT");
   });
 
   await t.test("a change behind the program's back: refresh shows it, up repairs it", async () => {
-    emulator.admin.updateServiceAccount(sa.id, { permissions: ["TMC_OPERATOR"] });
-    emulator.admin.setWorkspacePermission(outs.workspaceId, sa.id, ["VIEW"]);
+    f.emulator.admin.updateServiceAccount(sa.id, { permissions: ["TMC_OPERATOR"] });
+    f.emulator.admin.setWorkspacePermission(outs.workspaceId, sa.id, ["VIEW"]);
     const refresh = await stack.refresh();
     const refreshed = refresh.stdout.slice(refresh.stdout.indexOf("Refreshing"));
     assert.match(refreshed, /~ pulumi-nodejs:dynamic\/talend:ServiceAccount: \(update\)[^]*~ \[0\]: "AUDIT_LOGS_VIEW" => "TMC_OPERATOR"/);
@@ -85,22 +87,22 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
     assert.equal(preview.changeSummary.update, 2, "up will repair both");
     await stack.up();
     assert.deepEqual(accounts()[0]!.permissions.sort(), ["AUDIT_LOGS_VIEW", "TMC_ENGINE_USE"]);
-    assert.deepEqual(emulator.state().workspacePermissions[0]!.permissions, ["EXECUTE"]);
+    assert.deepEqual(f.emulator.state().workspacePermissions[0]!.permissions, ["EXECUTE"]);
   });
 
-  await t.test("an account declared beside the first: preview shows it and the accounts' shared intent updated, nothing else; up does that", async () => {
-    const intentOf = async () => (await stack.exportState()).deployment.resources.filter((r: { type: string }) => r.type.endsWith("ServiceAccountIntent"));
-    const [before] = await intentOf();
+  await t.test("an account declared beside the first: preview shows it and its intent, nothing else; up does that", async () => {
+    const intentsNow = async () => Object.fromEntries((await stack.exportState()).deployment.resources.filter((r: { type: string }) => r.type.endsWith("ServiceAccountIntent")).map((r: { urn: string; outputs: { recordedAt: number } }) => [r.urn.split("::").pop(), r.outputs.recordedAt]));
+    const before = await intentsNow();
     await stack.run(["config", "set", "extra", "ci-2"]);
     const preview = await stack.preview();
-    assert.deepEqual(preview.changeSummary, { create: 1, update: 1, same: 3 }, JSON.stringify(preview.changeSummary));
+    assert.deepEqual(preview.changeSummary, { create: 2, same: 4 }, JSON.stringify(preview.changeSummary));
     const changed = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.urn.split("::").slice(-2).join("::")}`);
-    assert.deepEqual(changed.sort(), ["create pulumi-nodejs:dynamic/talend:ServiceAccount::ci-2", "update pulumi-nodejs:dynamic/talend:ServiceAccountIntent::ci"], changed.join("; "));
+    assert.deepEqual(changed.sort(), ["create pulumi-nodejs:dynamic/talend:ServiceAccount::ci-2", "create pulumi-nodejs:dynamic/talend:ServiceAccountIntent::ci-2"], changed.join("; "));
     await stack.up();
-    const intents = await intentOf();
-    assert.equal(intents.length, 1, "one intent for both accounts");
-    assert.equal(intents[0].outputs.at.ci, before.outputs.at.ci, "the first account keeps the time recorded before its POST");
-    assert.ok(intents[0].outputs.at["ci-2"] >= before.outputs.at.ci, "the new one has its own");
+    const after = await intentsNow();
+    assert.deepEqual(Object.keys(after).sort(), ["ci", "ci-2"], "an intent per account");
+    assert.equal(after.ci, before.ci, "the first account's intent is untouched");
+    assert.ok(after["ci-2"] >= before.ci, "the new one has its own time");
     assert.deepEqual(accounts().map((a) => a.name).sort(), ["ci-2", "ci-runner"]);
     assert.equal(accounts().find((a) => a.name === "ci-runner")!.id, sa.id, "the first account is untouched");
     assert.deepEqual(Object.keys((await stack.preview()).changeSummary), ["same"], "and the next preview shows no change");
@@ -109,14 +111,14 @@ test("real CLI: up → preview (no changes) → in-place update → drift → re
   await t.test("destroy leaves the emulator and the stack empty", async () => {
     await stack.destroy();
     assert.equal(accounts().length, 0);
-    assert.equal(emulator.state().workspacePermissions.length, 0);
+    assert.equal(f.emulator.state().workspacePermissions.length, 0);
     assert.equal((await stack.exportState()).deployment.resources?.filter((r: { type: string }) => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:pulumi-nodejs").length ?? 0, 0);
   });
 
-  await t.test("no plaintext PAT or client secret anywhere in state files or CLI output", async () => {
-    const haystack = stack.stateText() + stack.transcript.filter((x) => !x.includes('"clientSecret": "' + sa.secret)).join("\n");
-    assert.ok(!haystack.includes(PAT), "PAT leaked");
-    assert.ok(!haystack.includes(sa.secret), "client secret leaked");
+  await t.test("no secret value anywhere: in everything the CLI printed, in any file of the backend", async () => {
+    assert.ok(f.secrets().length >= 3, "the PAT and both accounts' secrets are known to the check");
+    f.assertNoSecrets(f.printed(stack), "what the CLI printed");
+    f.assertNoSecrets(stack.stateText(), "the backend's files");
     assert.ok(stack.stateText().includes("ciphertext"), "secrets are stored encrypted");
   });
 });

@@ -88,10 +88,11 @@ test("a custom tasksAndPlansEditPermission is what the catalogue lists and what 
   }
 });
 
-test("count: {tenantId, count}", async () => {
+test("count: {tenantId, count}; its 401 is the Error the spec declares through a shared response", async () => {
   const r = await conforms(emu, "GET", "/account/service-accounts/count", "/account/service-accounts/count", 200, { token: ADMIN });
   assert.equal(r.body.count, emu.state().serviceAccounts.length);
   assert.equal(r.body.tenantId, emu.state().tenantId);
+  await conforms(emu, "GET", "/account/service-accounts/count", "/account/service-accounts/count", 401);
 });
 
 test("authorization: 401 without or with a bad token, 403 {status, detail} without TMC_SERVICE_ACCOUNT_MANAGEMENT", async () => {

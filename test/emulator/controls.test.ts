@@ -78,10 +78,34 @@ test("fault 'hang' never answers; close() still returns", async () => {
     req.on("error", () => resolve("connection closed"));
     req.end();
   });
-  await new Promise((r) => setTimeout(r, 100));
+  await local.waitForRequest((r) => r.seq === 2);
   assert.deepEqual(local.requests().map((r) => [r.status, r.fault]), [[0, "hang"], [0, "hang"]]);
   await local.close();
   assert.equal(await pending, "connection closed");
+});
+
+test("waitForRequest: a request already answered at once, a later one when answered, none by its deadline; onRequest until stopped", async () => {
+  const local = await startEmulator();
+  try {
+    await call(local, "GET", ENVS, { token: ADMIN });
+    assert.equal((await local.waitForRequest((r) => r.path === ENVS)).status, 200, "already in the log");
+    const seen: string[] = [];
+    const stop = local.onRequest((r) => seen.push(`${r.method} ${r.path} ${r.status}`));
+    local.faults.add({ path: "/orchestration/workspaces", kind: "latency", latencyMs: 150, times: 1 });
+    const answered = local.waitForRequest((r) => r.path === "/orchestration/workspaces");
+    const reply = call(local, "GET", "/orchestration/workspaces", { token: ADMIN });
+    assert.equal((await answered).status, 200, "resolved once answered (the status is 0 until then)");
+    assert.equal((await reply).status, 200);
+    stop();
+    await call(local, "GET", ENVS, { token: ADMIN });
+    assert.deepEqual(seen, ["GET /orchestration/workspaces 200"], "each request once, none after stop()");
+    await assert.rejects(local.waitForRequest((r) => r.method === "DELETE", 50), /no matching request within 50 ms/);
+    const abandoned = local.waitForRequest((r) => r.method === "DELETE");
+    await local.close();
+    await assert.rejects(abandoned, /closed while a test waited/);
+  } finally {
+    await local.close();
+  }
 });
 
 test("fault probability uses the seeded generator: the same seed fails the same requests", async () => {

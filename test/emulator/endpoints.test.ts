@@ -1,31 +1,17 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TalendEmulator, startEmulator } from "../../emulator";
-import { specProblems } from "../helpers/openapi";
+import { ADMIN, EDIT, call as callOn, conforms as conformsOn } from "./support";
 
 let emu: TalendEmulator;
 before(async () => (emu = await startEmulator()));
 after(async () => emu.close());
 
-const ADMIN = "emulator-admin-pat";
-async function call(method: string, path: string, opts: { token?: string; body?: unknown; basic?: string } = {}) {
-  const headers: Record<string, string> = { "talend-version": "2021-03" };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.basic) headers.authorization = `Basic ${Buffer.from(opts.basic).toString("base64")}`;
-  if (opts.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(emu.url + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
-}
-/** Calls, asserts the status, and checks the body against the official spec for that status. */
-async function conforms(method: string, path: string, template: string, status: number, opts: Parameters<typeof call>[2] = {}) {
-  const r = await call(method, path, opts);
-  assert.equal(r.status, status, `${method} ${path}: ${JSON.stringify(r.body)}`);
-  assert.deepEqual(specProblems(method, template, status, r.body), [], `${method} ${path} ${status} vs spec`);
-  return r;
-}
+// This file's calls take the emulator started above; the helpers behind them are shared with the other files.
+type Options = Parameters<typeof callOn>[3];
+const call = (method: string, path: string, opts?: Options) => callOn(emu, method, path, opts);
+const conforms = (method: string, path: string, template: string, status: number, opts?: Options) => conformsOn(emu, method, path, template, status, opts);
 
-const EDIT = "TMC_TASKS_AND_PLANS_EDIT";
 const state = () => emu.state();
 const task = (name: string, env = "development") => {
   const s = state();

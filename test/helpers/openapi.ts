@@ -1,58 +1,46 @@
+// Response checks against Talend's official OpenAPI specs, through the contract derived from them and committed
+// in the repository (test/contract/talend-api.json, written by tools/gen-contract.ts): tests read nothing outside
+// the repository.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type BodySchema, CONTRACT_FILE, type Contract, ContractSchema } from "../../tools/gen-contract";
 import { repoRoot } from "../../tools/repo-root";
 
-type Schema = { $ref?: string; type?: string; required?: string[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; format?: string };
-type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
-
-const SPECS: Record<string, string> = {
-  "/account/": "talend-service-accounts-openapi.json",
-  "/security/oauth/": "talend-oauth-openapi.json",
-  "/security/": "talend-workspace-permissions-openapi.json",
-  "/orchestration/": "talend-orchestration-openapi.json",
-  "/processing/": "talend-processing-openapi.json",
-  "/monitoring/": "talend-execution-logs-openapi.json",
-};
-const cache = new Map<string, Spec>();
-
-/** The official spec (shared/reference/openapi, beside the repository) of the API family a path belongs to. */
-function specFor(path: string): Spec {
-  const file = Object.entries(SPECS).find(([prefix]) => path.startsWith(prefix))?.[1];
-  if (!file) throw new Error(`no spec for ${path}`);
-  if (!cache.has(file)) cache.set(file, JSON.parse(readFileSync(join(repoRoot(), "..", "shared", "reference", "openapi", file), "utf8")));
-  return cache.get(file)!;
+let loaded: Contract | undefined;
+/** The committed contract, parsed once. */
+export function contract(): Contract {
+  return (loaded ??= ContractSchema.parse(JSON.parse(readFileSync(join(repoRoot(), CONTRACT_FILE), "utf8"))));
 }
 
 /**
- * Problems of `body` against the spec's response schema for (method, spec path template, status): missing
- * required fields, wrong JSON types, values outside an enum. Empty when it conforms (extra fields allowed).
+ * Problems of `body` against the spec's response for (method, spec path template, status): missing required
+ * fields, wrong JSON types, values outside an enum, malformed date-times. [] when it conforms (extra fields allowed).
  */
 export function specProblems(method: string, template: string, status: number, body: unknown): string[] {
-  const spec = specFor(template);
-  const op = spec.paths[template]?.[method.toLowerCase()];
-  if (!op) return [`${method} ${template} is not in the spec`];
-  const response = op.responses[String(status)];
-  if (!response) return [`${method} ${template} does not document status ${status}`];
-  const schema = response.content ? Object.values(response.content)[0]?.schema : undefined;
-  if (!schema) return body === undefined || body === "" ? [] : [`${status} documents no body`];
+  const endpoint = contract().endpoints[`${method.toUpperCase()} ${template}`];
+  if (!endpoint) return [`${method} ${template} is not in the spec`];
+  const schema = endpoint.responses[String(status)];
+  if (schema === undefined) return [`${method} ${template} does not document status ${status}`];
+  if (schema === null) return body === undefined ? [] : [`${status} documents no body, got ${JSON.stringify(body)}`];
   const problems: string[] = [];
-  check(spec, schema, body, "body", problems);
+  check(contract().schemas[endpoint.spec] ?? {}, schema, body, "body", problems);
   return problems;
 }
 
-function check(spec: Spec, s: Schema, v: unknown, at: string, problems: string[]): void {
-  if (s.$ref) return check(spec, spec.components.schemas[s.$ref.split("/").pop()!]!, v, at, problems);
-  if (v === undefined || v === null) return void problems.push(`${at} is missing`);
+function check(named: Record<string, BodySchema>, s: BodySchema, v: unknown, at: string, problems: string[]): void {
+  if (s.$ref) return check(named, named[s.$ref]!, v, at, problems);
+  if (v === undefined || v === null) return void problems.push(`${at} is missing or null`);
   const type = s.type ?? (s.properties ? "object" : undefined);
   const actual = Array.isArray(v) ? "array" : typeof v;
-  if (type === "integer" || type === "number") {
-    if (actual !== "number") problems.push(`${at} should be a number, is ${actual}`);
-  } else if (type && type !== actual) return void problems.push(`${at} should be ${type}, is ${actual}`);
+  if (type === "integer" && !Number.isInteger(v)) problems.push(`${at} should be an integer, is ${JSON.stringify(v)}`);
+  else if (type === "number" && actual !== "number") problems.push(`${at} should be a number, is ${actual}`);
+  else if (type && type !== "integer" && type !== "number" && type !== actual) return void problems.push(`${at} should be ${type}, is ${actual}`);
   if (s.enum && !s.enum.includes(v)) problems.push(`${at} = ${JSON.stringify(v)} is not one of ${s.enum.join(", ")}`);
-  if (type === "array" && s.items) (v as unknown[]).forEach((item, i) => check(spec, s.items!, item, `${at}[${i}]`, problems));
+  if (s.format === "date-time" && (typeof v !== "string" || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(v))) problems.push(`${at} is not a date-time: ${JSON.stringify(v)}`);
+  if (type === "array" && s.items) (v as unknown[]).forEach((item, i) => check(named, s.items!, item, `${at}[${i}]`, problems));
   if (type === "object" && s.properties) {
     const obj = v as Record<string, unknown>;
     for (const r of s.required ?? []) if (obj[r] === undefined) problems.push(`${at}.${r} is required`);
-    for (const [k, sub] of Object.entries(s.properties)) if (obj[k] !== undefined && obj[k] !== null) check(spec, sub, obj[k], `${at}.${k}`, problems);
+    for (const [k, sub] of Object.entries(s.properties)) if (obj[k] !== undefined) check(named, sub, obj[k], `${at}.${k}`, problems);
   }
 }

@@ -1,16 +1,20 @@
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import type { Handler } from "../../provider/dynamic";
 import { serviceAccountProvider } from "../../provider/service-account";
-import { Context } from "../../provider/settings";
+import { Context } from "../../provider/context";
 import { taskExecutionProvider } from "../../provider/task-execution";
 import { workspacePermissionProvider } from "../../provider/workspace-permission";
+import { type Clock, systemClock } from "../../sdk";
 
 export const ADMIN_PAT = "emulator-admin-pat";
 
-/** An emulator plus provider handlers wired to it, as the dynamic-provider process would have them. */
-export async function providerFixture(opts: Parameters<typeof startEmulator>[0] = {}) {
+/**
+ * An emulator plus provider handlers wired to it, as the dynamic-provider process would have them; the
+ * provider's clock is `clockFor(emulator)` (a fake one, see fake-clock.ts), by default the system's.
+ */
+export async function providerFixture(opts: Parameters<typeof startEmulator>[0] = {}, clockFor: (emulator: TalendEmulator) => Clock = () => systemClock) {
   const emulator: TalendEmulator = await startEmulator({ port: 0, ...opts });
-  const ctx = new Context({ baseUrl: emulator.url, token: ADMIN_PAT });
+  const ctx = new Context({ baseUrl: emulator.url, token: ADMIN_PAT }, clockFor(emulator));
   const get = () => ctx;
   const handlers: Record<"serviceAccount" | "workspacePermission" | "taskExecution", Handler> = {
     serviceAccount: serviceAccountProvider(get) as unknown as Handler,
@@ -42,10 +46,4 @@ export async function providerFixture(opts: Parameters<typeof startEmulator>[0] 
   };
 }
 
-export function workspaceId(emulator: TalendEmulator, name: string, environment: string): string {
-  const state = emulator.state();
-  const env = state.environments.find((e) => e.name === environment);
-  const ws = state.workspaces.find((w) => w.name === name && w.environmentId === env?.id);
-  if (!ws) throw new Error(`no workspace ${name} in ${environment}`);
-  return ws.id;
-}
+export { workspaceId } from "./emulator-ids";

@@ -1,12 +1,12 @@
-// The accounts a program declares in one pass share one intent (provider/intent.ts accountIntentAt): the program
-// side with runtime mocks; the provider side (a time per member, kept across changes of the batch) against the
-// emulator.
+// Each account has its own intent whose identity is the account's (provider/intent.ts): the program side with
+// runtime mocks (names, parents, aliases: what decides the URN the engine matches state by); the provider side
+// (state written before 0.2.0 is migrated in place, keeping its time) against the emulator.
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceAccount } from "../../provider";
 import type { Handler } from "../../provider/dynamic";
-import { accountsIntentProvider } from "../../provider/intent";
+import { intentOptions, intentProvider } from "../../provider/intent";
 import { providerFixture } from "../helpers/provider-context";
 
 interface Registration {
@@ -22,9 +22,8 @@ before(async () => {
     {
       newResource: (args) => {
         registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        // An intent's create records a time (the accounts' one, a time per member); give each a distinct one.
-        if (args.type.endsWith("ServiceAccountIntent")) return { id: `${args.name}-id`, state: { ...args.inputs, at: Object.fromEntries(Object.keys(args.inputs.members).map((n) => [n, ++clock])) } };
-        return { id: `${args.name}-id`, state: args.type.endsWith("Intent") ? { ...args.inputs, at: ++clock } : args.inputs };
+        // An intent's create records a time; give each a distinct one.
+        return { id: `${args.name}-id`, state: args.type.endsWith("Intent") ? { ...args.inputs, recordedAt: ++clock } : args.inputs };
       },
       call: () => {
         throw new Error("no invokes expected");
@@ -36,71 +35,102 @@ before(async () => {
   );
 });
 
-/** Runs `declare` as a program's pass, then waits until the registrations settle. */
-async function program(declare: () => void): Promise<Registration[]> {
+const settled = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+interface Pair {
+  account: string;
+  intent: string;
+  intentAt: number;
+}
+
+/** Runs `declare` as a program would; resolves (on the outputs, not a timer) with each account's URN and its intent's. */
+async function program(declare: () => ServiceAccount[]): Promise<{ registered: Registration[]; urns: Record<string, Pair> }> {
   registered = [];
-  declare();
-  for (let last = -1, waited = 0; (last !== registered.length || registered.length === 0) && waited < 10_000; waited += 100) {
-    last = registered.length;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return registered;
+  const sas = declare();
+  const pairs = await Promise.all(sas.map(async (sa) => [await settled(sa.name), { account: await settled(sa.urn), intent: await settled(sa.intent.urn), intentAt: await settled(sa.intent.recordedAt) }] as const));
+  await Promise.all(sas.map((sa) => settled(sa.id)));
+  return { registered, urns: Object.fromEntries(pairs) };
 }
 
 const intents = (rs: Registration[]) => rs.filter((r) => r.type === "pulumi-nodejs:dynamic/talend:ServiceAccountIntent");
 const accounts = (rs: Registration[]) => rs.filter((r) => r.type === "pulumi-nodejs:dynamic/talend:ServiceAccount");
+const declareAll = (names: string[], opts?: pulumi.CustomResourceOptions) => names.map((n) => new ServiceAccount(n, { name: n }, opts));
+/** Each account's intent URN, by account name: what the engine matches the dead apply's intent by. */
+const intentUrns = async (names: string[]) => Object.fromEntries(Object.entries((await program(() => declareAll(names))).urns).map(([n, u]) => [n, u.intent]));
 
-test("accounts declared in one pass share one intent, named after the first, and each carries its own time", async () => {
-  const rs = await program(() => {
-    for (const n of ["a", "b", "c"]) new ServiceAccount(n, { name: n });
-  });
-  assert.deepEqual(intents(rs).map((r) => r.name), ["a"]);
-  assert.deepEqual(Object.keys(intents(rs)[0]!.inputs.members).sort(), ["a", "b", "c"]);
+test("each account has its own intent, named like it, and reads that intent's time", async () => {
+  const { registered: rs, urns } = await program(() => declareAll(["a", "b", "c"]));
+  assert.deepEqual(intents(rs).map((r) => r.name).sort(), ["a", "b", "c"]);
   assert.equal(accounts(rs).length, 3);
-  const times = accounts(rs).map((r) => r.inputs.intentAt);
-  assert.ok(times.every((t) => typeof t === "number"), JSON.stringify(times));
-  assert.equal(new Set(times).size, 3, "each member reads its own entry");
+  for (const [name, u] of Object.entries(urns)) {
+    assert.equal(u.intent, u.account.replace("talend:ServiceAccount::", "talend:ServiceAccountIntent::"), name);
+    assert.equal(accounts(rs).find((a) => a.name === name)!.inputs.intentAt, u.intentAt, `${name} reads its own intent's time`);
+  }
+  assert.equal(new Set(accounts(rs).map((a) => a.inputs.intentAt)).size, 3);
 });
 
-test("an account declared after the declaring code returned (a callback, an apply) starts its own batch", async () => {
-  const rs = await program(() => {
-    new ServiceAccount("early", { name: "early" });
+test("an account's intent keeps its URN whatever the other declarations do: reordered, one added first, the first removed, one declared later", async () => {
+  const base = await intentUrns(["a", "b", "c"]);
+  assert.deepEqual(await intentUrns(["c", "a", "b"]), base, "reordered");
+  const added = await intentUrns(["new", "a", "b", "c"]);
+  assert.deepEqual({ a: added.a, b: added.b, c: added.c }, base, "a new account declared first");
+  assert.deepEqual(await intentUrns(["b", "c"]), { b: base.b, c: base.c }, "the first removed");
+  const late = await program(() => {
+    const sas = declareAll(["a"]);
     void Promise.resolve().then(() => new ServiceAccount("late", { name: "late" }));
-    new ServiceAccount("same-pass", { name: "same-pass" });
+    return [...sas, ...declareAll(["b"])];
   });
-  assert.deepEqual(intents(rs).map((r) => r.name).sort(), ["early", "late"]);
-  const membersOf = (name: string) => Object.keys(intents(rs).find((r) => r.name === name)!.inputs.members).sort();
-  assert.deepEqual([membersOf("early"), membersOf("late")], [["early", "same-pass"], ["late"]]);
+  assert.deepEqual({ a: late.urns.a!.intent, b: late.urns.b!.intent }, { a: base.a, b: base.b }, "an account declared in a callback changes nothing for the others");
 });
 
-test("the batch's members: a new account or a rotation changes them, an in-place update or the order does not", async () => {
-  const membersOf = async (declare: () => void) => JSON.stringify(Object.entries(intents(await program(declare))[0]!.inputs.members as Record<string, string>).sort());
-  const base = await membersOf(() => ["a", "b"].forEach((n) => new ServiceAccount(n, { name: n })));
-  assert.equal(await membersOf(() => ["b", "a"].forEach((n) => new ServiceAccount(n, { name: n }))), base, "order does not matter");
-  assert.equal(await membersOf(() => ["a", "b"].forEach((n) => new ServiceAccount(n, { name: n, permissions: ["TMC_ENGINE_USE"] }))), base, "an in-place update does not count");
-  assert.notEqual(await membersOf(() => ["a", "b", "c"].forEach((n) => new ServiceAccount(n, { name: n }))), base, "a new account");
-  assert.notEqual(await membersOf(() => ["a", "b"].forEach((n) => new ServiceAccount(n, { name: n, rotateSecret: n === "b" ? "2" : undefined }))), base, "a rotation");
+test("an account under a component has its intent under the same parent", async () => {
+  const parent = new pulumi.ComponentResource("acme:index:Team", "team");
+  const { urns } = await program(() => declareAll(["a"], { parent }));
+  assert.match(urns.a!.account, /acme:index:Team\$pulumi-nodejs:dynamic\/talend:ServiceAccount::a$/);
+  assert.match(urns.a!.intent, /acme:index:Team\$pulumi-nodejs:dynamic\/talend:ServiceAccountIntent::a$/);
 });
 
-test("provider: a member new or rotated since the last apply gets Talend's time now, the others keep theirs; nothing is replaced", async () => {
+test("the account's aliases become its intent's: by name, by parent, and a URN with the intent's type", () => {
+  const urn = "urn:pulumi:stack::proj::acme:index:Team$pulumi-nodejs:dynamic/talend:ServiceAccount::old";
+  const opts = intentOptions("ServiceAccount", {
+    protect: true,
+    aliases: [{ name: "old" }, { parent: pulumi.rootStackResource }, urn, { type: "acme:index:Other" }],
+    ignoreChanges: ["permissions"],
+  });
+  assert.deepEqual(opts.aliases, [{ name: "old" }, { parent: pulumi.rootStackResource }, "urn:pulumi:stack::proj::acme:index:Team$pulumi-nodejs:dynamic/talend:ServiceAccountIntent::old"]);
+  assert.equal(opts.protect, true);
+  assert.equal(opts.ignoreChanges, undefined, "only what the pair's identity needs");
+  assert.deepEqual(intentOptions("ServiceAccount", { aliases: ["urn:pulumi:stack::proj::pulumi-nodejs:dynamic/talend:WorkspacePermission::g"] }).aliases, [], "another type's URN names no intent of ours");
+});
+
+test("rotation settings are the key: a rotation replaces the intent, an in-place change does not touch it", async () => {
+  const keyOf = async (args: ConstructorParameters<typeof ServiceAccount>[1]) => intents((await program(() => [new ServiceAccount("a", args)])).registered)[0]!.inputs.key;
+  const base = await keyOf({ name: "a" });
+  assert.equal(await keyOf({ name: "a", permissions: ["TMC_ENGINE_USE"] }), base, "an in-place update");
+  assert.notEqual(await keyOf({ name: "a", rotateSecret: "2" }), base, "a rotation");
+  assert.notEqual(await keyOf({ name: "a", uniqueSuffix: true }), base, "a new suffix");
+});
+
+test("provider: state written before 0.2.0 is updated in place and keeps its time; today's state has no change", async () => {
   const f = await providerFixture();
   try {
-    const p = accountsIntentProvider(() => f.ctx) as unknown as Handler;
-    const check = async (members: Record<string, string>) => (await p.check({}, { members })).inputs!;
-    const first = await p.create(await check({ a: "[null,null]", b: "[null,null]" }));
-    assert.equal(first.outs.at.a, first.outs.at.b);
-    f.emulator.clock.advance(60_000);
-    await f.intentNow(); // a real clock does not jump: let the client see Talend's new time
-    // A dead apply POSTed "b"; the program then gained "c" and rotated "a" before the next apply.
-    const news = await check({ a: '["2",null]', b: "[null,null]", c: "[null,null]" });
-    const diff = await p.diff(first.id, first.outs, news);
-    assert.deepEqual([diff.changes, diff.replaces], [true, []], "updated in place: the other members' times must survive");
-    const next = (await p.update(first.id, first.outs, news)).outs;
-    assert.equal(next.at.b, first.outs.at.b, "b keeps the time recorded before its POST");
-    assert.ok(next.at.a >= first.outs.at.a + 59_000, `a was rotated: a new time (${next.at.a} vs ${first.outs.at.a})`);
-    assert.equal(next.at.c, next.at.a, "c is new: the same new time");
-    assert.deepEqual((await p.diff(first.id, next, await check({ b: "[null,null]", a: '["2",null]', c: "[null,null]" }))).changes, false, "the same batch: no change");
-    assert.ok(!JSON.stringify(next).includes('"2"'), "rotation values are stored hashed");
+    const p = intentProvider(() => f.ctx) as unknown as Handler;
+    const key = (await p.check({}, { key: "[null,null]" })).inputs!;
+    // The accounts' shared intent (named after its first member) becomes that member's own intent.
+    const shared = { members: { a: "aaaa", b: "bbbb" }, at: { a: 5_000, b: 3_000 } };
+    const sharedDiff = await p.diff("id", shared, key);
+    assert.deepEqual([sharedDiff.changes, sharedDiff.replaces], [true, []], "updated, not replaced: the time must survive");
+    assert.deepEqual((await p.update("id", shared, key)).outs, { key: key.key, recordedAt: 3_000 }, "the earliest member time: a lower bound for each");
+    // A run's request kept its time as `at`.
+    const request = { key: key.key, at: 7_000 };
+    assert.deepEqual([(await p.diff("id", request, key)).changes, (await p.diff("id", request, key)).replaces], [true, []]);
+    assert.deepEqual((await p.update("id", request, key)).outs, { key: key.key, recordedAt: 7_000 });
+    // Today's shape: nothing to do, and a new key is a new intent.
+    const created = await p.create(key);
+    assert.ok(created.outs.recordedAt > 0);
+    assert.equal((await p.diff(created.id, created.outs, key)).changes, false);
+    assert.deepEqual((await p.diff(created.id, created.outs, (await p.check({}, { key: '["2",null]' })).inputs!)).replaces, ["key"]);
+    assert.ok(!JSON.stringify(created.outs).includes('"2"'), "keys are stored hashed");
   } finally {
     await f.close();
   }

@@ -6,7 +6,7 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { type TalendEmulator, startEmulator } from "../../emulator";
-import { shim } from "../../provider/shim";
+import { shimText } from "../../provider/shim";
 import { repoRoot } from "../../tools/repo-root";
 
 const PAT = "grpc-pat-PLANTED-55aa";
@@ -19,7 +19,7 @@ before(async () => {
   emu = await startEmulator();
   emu.admin.addUser({ id: "u-grpc", login: "grpc@example.com", pat: PAT, permissions: ["*"], workspaces: "*" });
   // Exactly what a ServiceAccount stores as `__provider`.
-  serialized = shim("ServiceAccount");
+  serialized = shimText("ServiceAccount");
   host = spawn(process.execPath, [require.resolve("@pulumi/pulumi/cmd/dynamic-provider"), "127.0.0.1:1"], { cwd: repoRoot(), stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) => host.stdout!.once("data", (d: Buffer) => resolve(d.toString().trim())));
   client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());

@@ -5,7 +5,7 @@ import { type TalendEmulator, startEmulator } from "../../emulator";
 import { getEnvironment, getPermissionCatalog, getPermissionCatalogOutput, getTask, getTaskOutput, getWorkspace, getWorkspaceOutput } from "../../provider/lookups";
 import { checkTask } from "../../provider/name-checks";
 import { ProgramContext, resetProgramContext } from "../../provider/program-context";
-import { Context } from "../../provider/settings";
+import { Context } from "../../provider/context";
 import { exactlyOne } from "../../sdk/find-by-name";
 
 let emu: TalendEmulator;
@@ -95,7 +95,9 @@ test("a lookup inside a loop of 100 sends no more requests than the same lookup 
     await Promise.all(Array.from({ length: 100 }, () => ws));
   });
   resetProgramContext();
-  const inLoop = await requestsDuring(() => Promise.all(Array.from({ length: 100 }, () => getWorkspace({ name: "ops", environment: "production" }))));
+  let answers: unknown[] = [];
+  const inLoop = await requestsDuring(async () => void (answers = await Promise.all(Array.from({ length: 100 }, () => getWorkspace({ name: "ops", environment: "production" })))));
+  assert.ok(answers.every((a) => a === answers[0]), "one outcome: every call of the loop gets the same answer");
   resetProgramContext();
   const outputsInLoop = await requestsDuring(() => Promise.all(Array.from({ length: 100 }, () => valueOf(getWorkspaceOutput({ name: "ops", environment: "production" })))));
   assert.ok(hoisted > 0);
@@ -103,6 +105,15 @@ test("a lookup inside a loop of 100 sends no more requests than the same lookup 
   assert.equal(outputsInLoop, hoisted, `Output form in a loop: ${outputsInLoop} requests`);
   // A later identical lookup in the same program run is answered from memory too.
   assert.equal(await requestsDuring(() => getWorkspace({ name: "ops", environment: "production" })), 0);
+  // So is a failure (a failed read is not kept by the reads below the lookups: the lookup's memory keeps it).
+  process.env.TALEND_TOKEN = "expired-pat";
+  try {
+    const failed = await getEnvironment({ name: "production" }).catch((e) => e);
+    assert.equal(await requestsDuring(() => getEnvironment({ name: "production" }).catch(() => undefined)), 0, "asked again at once: answered from memory");
+    assert.equal(await getEnvironment({ name: "production" }).catch((e) => e), failed);
+  } finally {
+    process.env.TALEND_TOKEN = "emulator-admin-pat";
+  }
 });
 
 test("an unreachable API is one error, whichever lookups met it", async () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type TalendEmulator, startEmulator } from "../../emulator";
 import { cachedReads, checkNames, checkPermissionIds, checkTask, checkWorkspace, didYouMean, isFailure, nameChecked } from "../../provider/name-checks";
-import { Context } from "../../provider/settings";
+import { Context } from "../../provider/context";
 import { UNKNOWN } from "../../provider/validation";
 import { buildCatalog } from "../../sdk";
 

@@ -5,7 +5,7 @@ import { after, before, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as closure from "@pulumi/pulumi/runtime/closure/serializeClosure";
 import { ServiceAccount, TaskExecution, WorkspacePermission } from "../../provider";
-import { shim } from "../../provider/shim";
+import { shimText } from "../../provider/shim";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const requireFromString: (code: string) => { handler(): pulumi.dynamic.ResourceProvider } = require("require-from-string");
@@ -47,20 +47,23 @@ after(() => {
   (closure as { serializeFunction: typeof serializeFunction }).serializeFunction = serializeFunction;
 });
 
-test("a program with many resources serializes once: every resource of a kind carries the same small text", async () => {
+test("a program with many resources serializes nothing: every resource of a type carries the same small text", async () => {
   const K = 50;
+  const resources: pulumi.Resource[] = [];
   for (let i = 0; i < K; i++) {
     const sa = new ServiceAccount(`sa-${i}`, { name: `sa-${i}`, permissions: ["TMC_ENGINE_USE"] });
-    assert.ok(sa instanceof pulumi.dynamic.Resource, "resources are pulumi.dynamic.Resource");
-    for (const ws of ["w1", "w2"]) new WorkspacePermission(`sa-${i}-${ws}`, { serviceAccountId: sa.clientId, workspaceId: ws, permissions: ["EXECUTE"] });
-    if (i === 0) new TaskExecution("run", { task: "t", workspace: "w", environment: "e", clientId: sa.clientId, clientSecret: sa.clientSecret });
+    assert.ok(sa instanceof pulumi.CustomResource && !(sa instanceof pulumi.dynamic.Resource), "the host's contract is met directly, not through pulumi.dynamic.Resource");
+    resources.push(sa, sa.intent);
+    for (const ws of ["w1", "w2"]) resources.push(new WorkspacePermission(`sa-${i}-${ws}`, { serviceAccountId: sa.clientId, workspaceId: ws, permissions: ["EXECUTE"] }));
+    if (i === 0) {
+      const run = new TaskExecution("run", { task: "t", workspace: "w", environment: "e", clientId: sa.clientId, clientSecret: sa.clientSecret });
+      resources.push(run, run.request);
+    }
   }
-  // Registrations are asynchronous; the accounts' shared intent registers once the event loop turns.
-  for (let waited = 0; registered.length < 3 * K + 3 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
-  await new Promise((r) => setTimeout(r, 50));
-  assert.equal(registered.length, 3 * K + 3, "accounts with one intent for all of them (declared in one pass), grants, the run and its request");
-  // pulumi.dynamic.Resource serializes the one stub provider object, once (its providerCache); never per resource.
-  assert.equal(closureSerializations, 1, `Pulumi's closure serializer ran ${closureSerializations} times`);
+  // Registered once each resource's id has resolved (mocks answer every registration).
+  await Promise.all(resources.map((r) => new Promise((resolve) => (r as pulumi.CustomResource).id.apply(resolve))));
+  assert.equal(registered.length, 4 * K + 2, "accounts with an intent each, grants, the run and its request");
+  assert.equal(closureSerializations, 0, `Pulumi's closure serializer ran ${closureSerializations} times`);
   const byType = new Map<string, Set<unknown>>();
   for (const r of registered) byType.set(r.type, (byType.get(r.type) ?? new Set()).add(r.provider));
   assert.deepEqual([...byType.keys()].sort(), [
@@ -72,11 +75,17 @@ test("a program with many resources serializes once: every resource of a kind ca
   ]);
   for (const [type, texts] of byType) {
     assert.equal(texts.size, 1, `${type}: ${texts.size} different provider texts`);
-    const kind = type.split(":").pop()!;
-    assert.equal([...texts][0], shim({ ServiceAccountIntent: "AccountsIntent", TaskExecutionIntent: "Intent" }[kind] ?? kind));
+    assert.equal([...texts][0], shimText(type.split(":").pop()!), "the text names the resource's own type");
   }
-  assert.ok(registered.every((r) => r.provider instanceof Object === false), "the engine gets the text itself, not an Output of a serialization");
-  assert.equal(shim("ServiceAccount"), shim("ServiceAccount"), "one text per kind, built once");
+});
+
+test("shim texts that state written before 0.2.0 holds still load: their read and delete forward to today's intents", async () => {
+  for (const former of ["Intent", "AccountsIntent"]) {
+    const provider = requireFromString(`exports.handler=()=>require("pulumi-talend/dynamic").provider(${JSON.stringify(former)})`).handler();
+    const props = former === "Intent" ? { key: "k", at: 1 } : { members: { a: "k" }, at: { a: 1 } };
+    assert.deepEqual(await provider.read!("id", props), { id: "id", props }, former);
+    await provider.delete!("id", props);
+  }
 });
 
 test("the stack recorded for a resource is where the program declared it, and construction leaves Error's settings as they were", async () => {
@@ -119,7 +128,7 @@ test("the stack recorded for a resource is where the program declared it, and co
   assert.ok(plain > 3, "control: this process captures real stacks");
 });
 
-test("control: pulumi.dynamic.Resource serializes once per provider object (its providerCache), so the count above is real", async () => {
+test("control: the spy sees pulumi.dynamic.Resource's serializations (once per provider object), so the 0 above is real", async () => {
   class Control extends pulumi.dynamic.Resource {}
   const before = closureSerializations;
   const provider: pulumi.dynamic.ResourceProvider = { create: async () => ({ id: "x" }) };
@@ -130,8 +139,8 @@ test("control: pulumi.dynamic.Resource serializes once per provider object (its 
 });
 
 test(`the shim text stays within ${SHIM_BUDGET_BYTES} B and holds no implementation and no credential`, () => {
-  for (const kind of ["ServiceAccount", "WorkspacePermission", "TaskExecution", "Intent"]) {
-    const text = shim(kind);
+  for (const kind of ["ServiceAccount", "WorkspacePermission", "TaskExecution", "ServiceAccountIntent", "TaskExecutionIntent"]) {
+    const text = shimText(kind);
     assert.ok(Buffer.byteLength(text) <= SHIM_BUDGET_BYTES, `${kind}: ${Buffer.byteLength(text)} B`);
     assert.match(text, /require\("pulumi-talend\/dynamic"\)/);
     assert.doesNotMatch(text, /token|secret|zod|undici|Talend[A-Z]/i);
@@ -139,9 +148,9 @@ test(`the shim text stays within ${SHIM_BUDGET_BYTES} B and holds no implementat
 });
 
 test("the host's loader turns the text into a provider with every method, forwarding to the installed code", async () => {
-  const provider = requireFromString(shim("ServiceAccount")).handler();
+  const provider = requireFromString(shimText("ServiceAccount")).handler();
   for (const m of ["configure", "check", "diff", "create", "read", "update", "delete"] as const) assert.equal(typeof provider[m], "function", m);
-  const checked = await provider.check!({}, { name: "", __provider: shim("ServiceAccount") });
+  const checked = await provider.check!({}, { name: "", __provider: shimText("ServiceAccount") });
   assert.equal(checked.failures?.[0]?.property, "name");
   assert.match(checked.failures![0]!.reason, /ServiceAccount\.name: must not be empty/);
 });
@@ -159,7 +168,7 @@ test("state written by 0.1.0 (a closure-serialized shim per resource) still load
     delete: (...a) => require("pulumi-talend/dynamic").handler(kind).delete(...a),
   };
   const text = (await serializeFunction(() => legacy, { allowSecrets: true })).text;
-  assert.ok(text.length > 10 * shim(kind).length, `closure-serialized: ${text.length} B, shim: ${shim(kind).length} B`);
+  assert.ok(text.length > 10 * shimText(kind).length, `closure-serialized: ${text.length} B, shim: ${shimText(kind).length} B`);
   const checked = await requireFromString(text).handler().check!({}, { name: "" });
   assert.equal(checked.failures?.[0]?.property, "name");
 });

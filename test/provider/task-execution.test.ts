@@ -1,37 +1,49 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { Handler } from "../../provider/dynamic";
+import { UNKNOWN } from "../../provider/validation";
 import { intentProvider } from "../../provider/intent";
-import { Context } from "../../provider/settings";
+import { Context } from "../../provider/context";
 import { taskExecutionProvider } from "../../provider/task-execution";
 import { TalendClient, TokenCache } from "../../sdk";
+import { type FakeClock, clockFollowedBy } from "../helpers/fake-clock";
 import { ADMIN_PAT, providerFixture, workspaceId } from "../helpers/provider-context";
 
 const EDIT = "TMC_TASKS_AND_PLANS_EDIT";
 
+const HOUR = 3_600_000;
+/** A wait that broke (never ends, never times out) fails the test instead of hanging it. */
+const waits = { timeout: 60_000 };
+
 let f: Awaited<ReturnType<typeof providerFixture>>;
+let clock: FakeClock;
 let runner: { clientId: string; clientSecret: string };
+/** Progress lines the provider wrote (kept out of the test output). */
+const progress: string[] = [];
+const writeStderr = process.stderr.write.bind(process.stderr);
 before(async () => {
-  f = await providerFixture();
+  // The provider's clock is fake, and an hour behind Talend's as on a machine whose clock is off: every wait
+  // moves it and the emulator's together, taking no real time, and only Talend's Date headers give its time.
+  f = await providerFixture({}, (emulator) => (clock = clockFollowedBy(emulator, -HOUR)));
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    if (String(chunk).startsWith("talend: TaskExecution ")) return progress.push(String(chunk).trimEnd()) > 0;
+    return writeStderr(chunk, ...rest);
+  }) as typeof process.stderr.write;
   const sa = await f.createVia(f.serviceAccount, { name: "te-runner", permissions: ["TMC_ENGINE_USE", EDIT] });
   runner = { clientId: sa.id, clientSecret: sa.outs.clientSecret };
   for (const ws of ["ops", "analytics"]) await f.createVia(f.workspacePermission, { serviceAccountId: sa.id, workspace: ws, environment: "development", permissions: ["EXECUTE"] });
 });
-after(async () => f.close());
+after(async () => {
+  process.stderr.write = writeStderr;
+  await f.close();
+});
 
 const executions = () => f.emulator.state().executions as Array<{ executionId: string; status: string; taskId?: string; jobId?: string }>;
 const startPosts = () => f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/processing/executions").length;
 const task = (name: string) => ({ task: name, workspace: name === "nightly-load" ? "analytics" : "ops", environment: "development" });
 
-/** Runs `create` while moving the emulator's clock forward, so seeded durations pass in milliseconds. */
-async function createFast(news: Record<string, unknown>, stepMs = 2_000) {
-  const timer = setInterval(() => f.emulator.clock.advance(stepMs), 20);
-  try {
-    return await f.createVia(f.taskExecution, { pollIntervalSeconds: 0.05, ...news });
-  } finally {
-    clearInterval(timer);
-  }
-}
+/** check + create of a run; its waits pass on the fake clock. */
+const create = (news: Record<string, unknown>) => f.createVia(f.taskExecution, news);
 
 test("check: task by id or by names, credentials in pairs, bounded numbers", async () => {
   for (const [news, field, pattern] of [
@@ -49,9 +61,11 @@ test("check: task by id or by names, credentials in pairs, bounded numbers", asy
   }
 });
 
-test("success: one POST, run as the service account with a token minted after its grants", async () => {
+test("success: one POST, run as the service account with a token minted after its grants", waits, async () => {
   const posts = startPosts();
-  const { id, outs } = await createFast({ ...task("seed-database"), ...runner, parameters: { mode: "full" } });
+  const sleeps = clock.slept.length;
+  const { id, outs } = await create({ ...task("seed-database"), ...runner, parameters: { mode: "full" } });
+  assert.deepEqual(clock.sleptSince(sleeps), [5_000], "one poll interval (pollIntervalSeconds 5) covers the 5 s run");
   assert.equal(outs.status, "execution_successful");
   assert.equal(outs.executionId, id);
   assert.equal(outs.runAs, `service-account:${runner.clientId}`);
@@ -62,8 +76,8 @@ test("success: one POST, run as the service account with a token minted after it
   assert.equal(post.principal.id, runner.clientId);
 });
 
-test("failure fails the update with id, status, Talend's error and the log tail, and keeps the run in state", async () => {
-  await assert.rejects(createFast({ ...task("nightly-load"), ...runner }), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
+test("failure fails the update with id, status, Talend's error and the log tail, and keeps the run in state", waits, async () => {
+  await assert.rejects(create({ ...task("nightly-load"), ...runner }), (e: Error & { id?: string; properties?: Record<string, unknown> }) => {
     assert.ok(e.id, "partial state keeps the execution");
     assert.equal(e.properties?.status, "execution_failed");
     assert.match(e.message, new RegExp(`execution id: ${e.id}`));
@@ -75,11 +89,11 @@ test("failure fails the update with id, status, Talend's error and the log tail,
   });
 });
 
-test("a failed run keeps failing on every later update without running again, unless failures are accepted", async () => {
+test("a failed run keeps failing on every later update without running again, unless failures are accepted", waits, async () => {
   const urn = "urn:pulumi:dev::p::pulumi-nodejs:dynamic/talend:TaskExecutionIntent::nightly";
-  const err = await createFast({ ...task("nightly-load"), ...runner, intentUrn: urn }).catch((e) => e);
+  const err = await create({ ...task("nightly-load"), ...runner, intentUrn: urn }).catch((e) => e);
   const posts = startPosts();
-  const news = (await f.taskExecution.check({}, { ...task("nightly-load"), ...runner, intentUrn: urn, intentAt: err.properties.intentAt, pollIntervalSeconds: 0.05 })).inputs;
+  const news = (await f.taskExecution.check({}, { ...task("nightly-load"), ...runner, intentUrn: urn, intentAt: err.properties.intentAt })).inputs;
   const diff = await f.taskExecution.diff(err.id, err.properties, news);
   assert.deepEqual(diff.replaces, [], "no new run without a new request");
   assert.equal(diff.changes, true, "but an update, which reports the failure again (even after a refresh)");
@@ -96,38 +110,63 @@ test("a failed run keeps failing on every later update without running again, un
   assert.equal(startPosts(), posts, "nothing was started");
 });
 
-test("an update of a run left unfinished waits for it again, and starts nothing", async () => {
-  const running = await f.createVia(f.taskExecution, { ...task("long-migration"), ...runner, waitForCompletion: false });
+test("an update of a run left unfinished waits for it again (two hours: progress every 30 s in Talend's time, tokens renewed), and starts nothing", waits, async () => {
+  const running = await create({ ...task("long-migration"), ...runner, waitForCompletion: false });
   assert.ok(["dispatching", "executing"].includes(running.outs.status));
   const posts = startPosts();
-  const timer = setInterval(() => f.emulator.clock.advance(60_000), 20);
-  try {
-    const { outs } = await f.taskExecution.update(running.id, running.outs, { ...running.inputs, waitForCompletion: true, pollIntervalSeconds: 0.05 });
-    assert.equal(outs.status, "execution_successful");
-  } finally {
-    clearInterval(timer);
-  }
+  const from = f.emulator.requests().length;
+  const sleeps = clock.slept.length;
+  const lines = progress.length;
+  const { outs } = await f.taskExecution.update(running.id, running.outs, { ...running.inputs, waitForCompletion: true, waitTimeoutMinutes: 180 });
+  assert.equal(outs.status, "execution_successful");
   assert.equal(startPosts(), posts);
+  const waited = clock.sleptSince(sleeps).reduce((a, b) => a + b, 0);
+  assert.ok(waited >= 2 * HOUR - 10_000 && waited <= 2 * HOUR + 30_000, `waited ${waited} ms for a 2 h run`);
+  const seen = f.emulator.requests().slice(from);
+  assert.ok(seen.filter((r) => r.path === "/security/oauth/token").length >= 4, "the 30-minute token was renewed while waiting");
+  assert.deepEqual(seen.filter((r) => r.status === 401).map((r) => r.path), [], "renewed on the provider's clock, before Talend expired it");
+  assertProgress(progress.slice(lines).filter((l) => l.endsWith(`(execution ${running.id})`)));
 });
 
-test("timeout cancels the run (cancelOnTimeout) and fails clearly", async () => {
-  await assert.rejects(
-    f.createVia(f.taskExecution, { ...task("long-migration"), ...runner, waitTimeoutMinutes: 0.01, pollIntervalSeconds: 0.05 }),
-    (e: Error & { id?: string }) => {
-      assert.match(e.message, /timed out waiting/);
-      assert.match(e.message, /cancelled/);
-      assert.equal(executions().find((x) => x.executionId === e.id)?.status, "terminated");
-      return true;
-    },
-  );
+/** A line at least every 30 s of the run, its duration in Talend's time although the provider's clock is an hour off. */
+function assertProgress(lines: string[]) {
+  const seconds = lines.map((l) => {
+    const [, m, s] = /: \w+ for (?:(\d+)m)?(\d+)s \(execution/.exec(l) ?? [];
+    assert.ok(s !== undefined, l);
+    return Number(m ?? 0) * 60 + Number(s);
+  });
+  assert.match(lines[0]!, /: dispatching for [0-9]s /, "the first line when the wait starts, seconds after the trigger");
+  assert.match(lines.at(-1)!, /: execution_successful for 120m[0-3][0-9]s /);
+  for (let i = 1; i < seconds.length; i++) assert.ok(seconds[i]! > seconds[i - 1]! && seconds[i]! - seconds[i - 1]! <= 31, `${lines[i - 1]}\n${lines[i]}`);
+}
+
+test("timeout: polls at growing intervals until waitTimeoutMinutes, then cancels the run (cancelOnTimeout) and fails clearly", waits, async () => {
+  const sleeps = clock.slept.length;
+  const started = clock.now();
+  await assert.rejects(create({ ...task("long-migration"), ...runner, waitTimeoutMinutes: 10 }), (e: Error & { id?: string }) => {
+    assert.match(e.message, /timed out waiting: still executing after waitTimeoutMinutes=10; cancelled/);
+    assert.equal(executions().find((x) => x.executionId === e.id)?.status, "terminated");
+    return true;
+  });
+  const slept = clock.sleptSince(sleeps);
+  assert.deepEqual(slept.slice(0, 7), [5_000, 7_500, 11_250, 16_875, 25_312.5, 30_000, 30_000], "each interval half as long again, at most 30 s");
+  assert.equal(clock.now() - started, 10 * 60_000, "waited exactly to the deadline");
 });
 
-test("destroy cancels a run still going; destroying a finished run sends nothing", async () => {
+test("timeout with cancelOnTimeout false leaves the run going", waits, async () => {
+  await assert.rejects(create({ ...task("long-migration"), ...runner, waitTimeoutMinutes: 1, cancelOnTimeout: false }), (e: Error & { id?: string }) => {
+    assert.match(e.message, /left running \(cancelOnTimeout=false\)/);
+    assert.equal(executions().find((x) => x.executionId === e.id)?.status, "executing");
+    return true;
+  });
+});
+
+test("destroy cancels a run still going; destroying a finished run sends nothing", waits, async () => {
   const running = await f.createVia(f.taskExecution, { ...task("long-migration"), ...runner, waitForCompletion: false });
   assert.ok(["dispatching", "executing"].includes(running.outs.status));
   await f.taskExecution.delete(running.id, running.outs);
   assert.equal(executions().find((x) => x.executionId === running.id)?.status, "terminated");
-  const done = await createFast({ ...task("seed-database"), ...runner });
+  const done = await create({ ...task("seed-database"), ...runner });
   const deletes = f.emulator.requests().filter((r) => r.method === "DELETE").length;
   await f.taskExecution.delete(done.id, done.outs);
   assert.equal(f.emulator.requests().filter((r) => r.method === "DELETE").length, deletes);
@@ -154,16 +193,16 @@ test("missing 'Tasks and Plans - Edit' or EXECUTE: Talend's 403 is explained, ea
   assert.deepEqual(log.slice(refused + 1), ["GET /account/service-accounts/{id} 200", "GET /security/workspaces/{id}/service-accounts/{id}/permissions 404"], "the account and its grant are read after the 403 only");
 });
 
-test("an allowed run reads neither its account nor its grant, and mints one token", async () => {
+test("an allowed run reads neither its account nor its grant, and mints one token", waits, async () => {
   const from = f.emulator.requests().length;
-  const { outs } = await createFast({ ...task("seed-database"), ...runner });
+  const { outs } = await create({ ...task("seed-database"), ...runner });
   assert.equal(outs.status, "execution_successful");
   const log = f.emulator.requests().slice(from);
   assert.deepEqual(log.filter((r) => r.method === "GET" && r.path.includes(runner.clientId)).map((r) => r.path), []);
   assert.equal(log.filter((r) => r.path === "/security/oauth/token").length, 1);
 });
 
-test("the support article's pitfall: a token minted before the grant gets 403, TaskExecution still runs", async () => {
+test("the support article's pitfall: a token minted before the grant gets 403, TaskExecution still runs", waits, async () => {
   const sa = await f.createVia(f.serviceAccount, { name: "te-stale", permissions: ["TMC_ENGINE_USE"] });
   const ops = workspaceId(f.emulator, "ops", "development");
   f.emulator.admin.setWorkspacePermission(ops, sa.id, ["EXECUTE"]);
@@ -173,13 +212,13 @@ test("the support article's pitfall: a token minted before the grant gets 403, T
   f.emulator.admin.updateServiceAccount(sa.id, { permissions: ["TMC_ENGINE_USE", EDIT] });
   const taskId = (f.emulator.state().tasks as Array<{ id: string; name: string; workspaceId?: string }>).find((t) => t.name === "seed-database" && (t.workspaceId ?? ops) === ops)!.id;
   await assert.rejects(stale.executions.start({ executable: taskId }), (e: Error & { status?: number }) => e.status === 403);
-  const { outs } = await createFast({ ...task("seed-database"), clientId: sa.id, clientSecret: sa.outs.clientSecret });
+  const { outs } = await create({ ...task("seed-database"), clientId: sa.id, clientSecret: sa.outs.clientSecret });
   assert.equal(outs.status, "execution_successful");
   await stale.close();
 });
 
 test("triggers decide reruns: same → no change; changed → replace; parameters only with rerunOnChange", async () => {
-  const base = { ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" }, intentAt: 1 };
+  const base = { ...task("seed-database"), ...runner, triggers: ["v1"], parameters: { a: "1" }, intentAt: 1, intentId: "request-1" };
   const olds = { ...(await f.taskExecution.check({}, base)).inputs, executionId: "e", status: "execution_successful" };
   const diff = async (news: Record<string, unknown>) => f.taskExecution.diff("e", olds, (await f.taskExecution.check({}, news)).inputs);
   assert.equal((await diff(base)).changes, false);
@@ -187,15 +226,23 @@ test("triggers decide reruns: same → no change; changed → replace; parameter
   const params = await diff({ ...base, parameters: { a: "2" } });
   assert.deepEqual([params.changes, params.replaces], [true, []]);
   assert.deepEqual((await diff({ ...base, parameters: { a: "2" }, rerunOnChange: true })).replaces, ["parameters"]);
-  assert.deepEqual((await diff({ ...base, intentAt: 2 })).replaces, ["intentAt"], "a new request (pulumi up --replace of it) is a new run");
+  assert.deepEqual((await diff({ ...base, intentAt: 2, intentId: "request-2" })).replaces, ["intentId"], "a new request (pulumi up --replace of it) is a new run");
+  assert.deepEqual((await diff({ ...base, intentAt: UNKNOWN, intentId: UNKNOWN })).replaces, ["intentId"], "in preview, a request being replaced has no id yet");
+  assert.deepEqual((await diff({ ...base, intentAt: UNKNOWN })).changes, false, "a request updated in place keeps its id: no new run");
+  // State written before 0.2.0 has no request id: its time decides, once known (the upgrade updates the request in place).
+  const before020 = { ...olds, intentId: undefined };
+  const diffBefore020 = async (news: Record<string, unknown>) => f.taskExecution.diff("e", before020, (await f.taskExecution.check({}, news)).inputs);
+  assert.deepEqual((await diffBefore020({ ...base, intentAt: UNKNOWN })).changes, false, "the upgrade's in-place update of the request is not a new run");
+  assert.deepEqual((await diffBefore020(base)).changes, false);
+  assert.deepEqual((await diffBefore020({ ...base, intentAt: 2, intentId: "request-2" })).replaces, ["intentId"]);
   assert.equal((await f.taskExecution.diff("e", { ...olds, intentAt: undefined }, (await f.taskExecution.check({}, base)).inputs)).changes, true, "0.1.0 state is updated once to record its request");
 });
 
-test("a start whose response is lost after commit still yields exactly one run", async () => {
+test("a start whose response is lost after commit still yields exactly one run", waits, async () => {
   f.emulator.faults.add({ method: "POST", path: "/processing/executions", kind: "after-commit", status: 502, times: 1 });
   const before = executions().length;
   const posts = startPosts();
-  const { outs } = await createFast({ ...task("seed-database"), ...runner });
+  const { outs } = await create({ ...task("seed-database"), ...runner });
   assert.equal(outs.status, "execution_successful");
   assert.equal(executions().length, before + 1, "exactly one execution");
   assert.equal(startPosts(), posts + 1, "no second POST");
@@ -219,24 +266,19 @@ test("a create retried after the apply died finds the run started after its requ
 
 /** A provider process of its own (its own context and caches), as one `pulumi up` has. */
 function freshProcess() {
-  const ctx = new Context({ baseUrl: f.emulator.url, token: ADMIN_PAT });
+  const ctx = new Context({ baseUrl: f.emulator.url, token: ADMIN_PAT }, clock);
   return { ctx, provider: taskExecutionProvider(() => ctx) as unknown as Handler };
 }
 
-test("check then create of a run by names: the environment, workspace and task are read once per process", async () => {
+test("check then create of a run by names: the environment, workspace and task are read once per process", waits, async () => {
   const { ctx, provider } = freshProcess();
   const from = f.emulator.requests().length;
   const lookups = () => f.emulator.requests().slice(from).filter((r) => r.method === "GET" && r.path.startsWith("/orchestration/")).map((r) => r.path);
   try {
-    const checked = await provider.check({}, { ...task("seed-database"), ...runner, intentAt: await f.intentNow(), pollIntervalSeconds: 0.05 });
+    const checked = await provider.check({}, { ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
     assert.equal(checked.failures, undefined);
-    const timer = setInterval(() => f.emulator.clock.advance(2_000), 20);
-    try {
-      const { outs } = await provider.create(checked.inputs!);
-      assert.equal(outs.status, "execution_successful");
-    } finally {
-      clearInterval(timer);
-    }
+    const { outs } = await provider.create(checked.inputs!);
+    assert.equal(outs.status, "execution_successful");
     assert.deepEqual(lookups(), ["/orchestration/environments", "/orchestration/workspaces", "/orchestration/executables/tasks"]);
   } finally {
     await ctx.client.close();
@@ -259,15 +301,15 @@ test("a task name known only at apply time and mistyped fails the create with pr
   }
 });
 
-test("a request created by this process has no earlier run to look for; one from state (an earlier process) is looked up", async () => {
+test("a request created by this process has no earlier run to look for; one from state (an earlier process) is looked up", waits, async () => {
   const history = () => f.emulator.requests().filter((r) => r.method === "GET" && /^\/processing\/executables\/tasks\/[^/]+\/executions$/.test(r.path)).length;
   const request = await intentProvider(() => f.ctx).create({ key: "run-now" });
   const before = history();
-  const fresh = await createFast({ ...task("seed-database"), ...runner, intentAt: request.outs!.at });
+  const fresh = await create({ ...task("seed-database"), ...runner, intentAt: request.outs!.recordedAt, intentId: request.id });
   assert.equal(fresh.outs.status, "execution_successful");
   assert.equal(history(), before, "no look for an earlier attempt's run");
   // A request this process did not create came from state: an apply may have died after its POST.
-  const fromState = await createFast({ ...task("seed-database"), ...runner, intentAt: await f.intentNow() });
+  const fromState = await create({ ...task("seed-database"), ...runner, intentAt: await f.intentNow(), intentId: "an-id-from-state" });
   assert.equal(fromState.outs.status, "execution_successful");
   assert.equal(history(), before + 1, "looked once, found nothing, started the run");
 });

@@ -52,6 +52,17 @@ test("create by name, update in place, read drift, delete: one pair only, unitar
   assert.ok(livePerms(ws, f.emulator.state().serviceAccounts.find((a) => a.name === "wp-other")!.id), "other principals untouched");
 });
 
+test("a set compares by value: Talend's order is no drift, and the next diff sees no change", async () => {
+  const ws = workspaceId(f.emulator, "ops", "production");
+  const { id, inputs, outs } = await f.createVia(f.workspacePermission, { serviceAccountId: sa, workspaceId: ws, permissions: ["VIEW", "EXECUTE", "VIEW"] });
+  assert.deepEqual(outs.permissions, ["EXECUTE", "VIEW"]);
+  f.emulator.admin.setWorkspacePermission(ws, sa, ["VIEW", "EXECUTE"]); // the same set, listed in Talend's order
+  const read = await f.workspacePermission.read(id, outs);
+  assert.deepEqual(read.props.permissions, ["EXECUTE", "VIEW"], "read reports the set, sorted");
+  assert.equal((await f.workspacePermission.diff(id, read.props, inputs)).changes, false, "so a refresh shows no drift");
+  await f.workspacePermission.delete(id, read.props);
+});
+
 test("409 fails with the fix, or is adopted when asked", async () => {
   const ws = workspaceId(f.emulator, "analytics", "development");
   f.emulator.admin.setWorkspacePermission(ws, sa, ["VIEW"]);

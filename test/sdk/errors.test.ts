@@ -8,6 +8,7 @@ import { ERROR_CODES, type Finding, TalendClient, TalendError, type TalendErrorC
 import { exactlyOne } from "../../sdk/find-by-name";
 import { repoRoot } from "../../tools/repo-root";
 import { json, scriptedServer } from "../helpers/http-server";
+import { withScriptedClient } from "../helpers/sdk-client";
 
 const once = { retry: { maxAttempts: 1 }, rateLimits: false as const, sleep: async () => undefined };
 const account = { id: "sa-1", name: "ci", permissions: [], createdDate: "2026-01-01T00:00:00Z", lastModifiedDate: "2026-01-01T00:00:00Z" };
@@ -85,15 +86,10 @@ test("every documented error code is what its failure carries, and every failure
 });
 
 test("an error says which service account a refused request was sent as", async () => {
-  const s = await scriptedServer([json(200, { access_token: "tok-for-sa-7", token_type: "Bearer", expires_in: 1800 }), json(403, {})]);
-  const sa = new TalendClient({ endpoint: s.url, credentials: { clientId: "sa-7", clientSecret: "sa-7-secret" }, tokenCache: new TokenCache(), ...once });
-  try {
+  await withScriptedClient([json(200, { access_token: "tok-for-sa-7", token_type: "Bearer", expires_in: 1800 }), json(403, {})], { credentials: { clientId: "sa-7", clientSecret: "sa-7-secret" }, ...once }, async (sa) => {
     const e = (await sa.executions.get("run-1").catch((err) => err)) as TalendError;
     assert.deepEqual([e.code, e.serviceAccountId], ["missing-permission", "sa-7"]);
-  } finally {
-    await sa.close();
-    await s.close();
-  }
+  });
 });
 
 test("the cause of a failure is kept, through copies too", async () => {
@@ -157,32 +153,28 @@ test("SDK messages and hints name no Pulumi thing: every failure, every run requ
 test("a planted secret never appears in an error, even when the API echoes it", async () => {
   const pat = "pat-PLANTED-0123456789";
   const secret = "client-secret-PLANTED-xyz";
-  const s = await scriptedServer([json(400, { status: 400, message: `bad token ${pat} and secret ${secret}` }), json(401, {})]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: pat }, rateLimits: false });
   const debug: string[] = [];
-  const sa = new TalendClient({ endpoint: s.url, credentials: { clientId: "id-1", clientSecret: secret }, rateLimits: false, logger: (l) => debug.push(l) });
-  try {
-    const e1 = (await client.serviceAccounts.list().catch((e) => e)) as TalendError;
-    const e2 = (await sa.serviceAccounts.list().catch((e) => e)) as TalendError;
-    for (const e of [e1, e2]) {
-      const text = `${e.message} ${e.detail ?? ""} ${e.stack ?? ""} ${JSON.stringify(e)}`;
-      assert.ok(!text.includes(pat), "PAT leaked");
-      assert.ok(!text.includes(secret), "secret leaked");
+  await withScriptedClient([json(400, { status: 400, message: `bad token ${pat} and secret ${secret}` }), json(401, {})], { credentials: { token: pat }, rateLimits: false }, async (client, s) => {
+    const sa = new TalendClient({ endpoint: s.url, credentials: { clientId: "id-1", clientSecret: secret }, rateLimits: false, logger: (l) => debug.push(l) });
+    try {
+      const e1 = (await client.serviceAccounts.list().catch((e) => e)) as TalendError;
+      const e2 = (await sa.serviceAccounts.list().catch((e) => e)) as TalendError;
+      for (const e of [e1, e2]) {
+        const text = `${e.message} ${e.detail ?? ""} ${e.stack ?? ""} ${JSON.stringify(e)}`;
+        assert.ok(!text.includes(pat), "PAT leaked");
+        assert.ok(!text.includes(secret), "secret leaked");
+      }
+      assert.match(e1.message, /\[REDACTED\]/);
+      assert.ok(!debug.join("\n").includes(secret));
+      assert.ok(!debug.join("\n").includes(Buffer.from(`id-1:${secret}`).toString("base64")));
+    } finally {
+      await sa.close();
     }
-    assert.match((e1 as TalendError).message, /\[REDACTED\]/);
-    assert.ok(!debug.join("\n").includes(secret));
-    assert.ok(!debug.join("\n").includes(Buffer.from(`id-1:${secret}`).toString("base64")));
-  } finally {
-    await client.close();
-    await sa.close();
-    await s.close();
-  }
+  });
 });
 
 test("errors carry status, method, path, requestId, Talend's message and a fix in API terms", async () => {
-  const s = await scriptedServer([json(409, { status: 409, detail: "Service account name already used" }), json(403, { status: 403, message: "Forbidden", requestId: "req-42" })]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-abcdef" }, rateLimits: false });
-  try {
+  await withScriptedClient([json(409, { status: 409, detail: "Service account name already used" }), json(403, { status: 403, message: "Forbidden", requestId: "req-42" })], { credentials: { token: "pat-abcdef" }, rateLimits: false }, async (client) => {
     await assert.rejects(client.serviceAccounts.create({ name: "ci", permissions: [] }), (e: TalendError) => {
       assert.deepEqual([e.code, e.status, e.method, e.path], ["name-taken", 409, "POST", "/account/service-accounts"]);
       assert.match(e.message, /already used/);
@@ -195,10 +187,7 @@ test("errors carry status, method, path, requestId, Talend's message and a fix i
       assert.match(e.message, /EXECUTE/);
       return true;
     });
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("redact masks credentials by shape even when never registered", () => {

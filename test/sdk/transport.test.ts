@@ -1,92 +1,63 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { TalendClient, TalendError } from "../../sdk";
+import { TalendClient, type TalendError } from "../../sdk";
 import { RateLimiter } from "../../sdk/rate-limiter";
-import { json, reset, scriptedServer } from "../helpers/http-server";
+import { json, reset } from "../helpers/http-server";
+import { withScriptedClient } from "../helpers/sdk-client";
 
 const noSleep = { sleep: async () => undefined, rateLimits: false as const };
 const account = { id: "sa-1", name: "ci", permissions: [], createdDate: "2026-01-01T00:00:00Z", lastModifiedDate: "2026-01-01T00:00:00Z" };
 
 test("GET retries 429/502/503/504 and connection resets, then succeeds", async () => {
-  const s = await scriptedServer([json(429, {}), json(502, {}), json(503, {}), reset(), json(504, {}), json(200, [account])]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
-  try {
+  await withScriptedClient([json(429, {}), json(502, {}), json(503, {}), reset(), json(504, {}), json(200, [account])], noSleep, async (client, s) => {
     const list = await client.serviceAccounts.list();
     assert.equal(list.length, 1);
     assert.equal(s.requests.length, 6);
     assert.ok(s.requests.every((r) => r.headers["talend-version"] === "2021-03"));
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("retries are bounded: the last error surfaces after maxAttempts", async () => {
-  const s = await scriptedServer([json(503, { status: 503, message: "down" })]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, retry: { maxAttempts: 3 }, ...noSleep });
-  try {
+  await withScriptedClient([json(503, { status: 503, message: "down" })], { retry: { maxAttempts: 3 }, ...noSleep }, async (client, s) => {
     await assert.rejects(client.serviceAccounts.list(), (e: TalendError) => e.status === 503 && /down/.test(e.message));
     assert.equal(s.requests.length, 3);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("Retry-After in seconds and as an HTTP date is honoured", async () => {
   const slept: number[] = [];
   const date = new Date(Date.now() + 3000).toUTCString();
-  const s = await scriptedServer([json(429, {}, { "retry-after": "2" }), json(429, {}, { "retry-after": date }), json(200, [])]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, rateLimits: false, sleep: async (ms) => void slept.push(ms) });
-  try {
+  await withScriptedClient([json(429, {}, { "retry-after": "2" }), json(429, {}, { "retry-after": date }), json(200, [])], { rateLimits: false, sleep: async (ms) => void slept.push(ms) }, async (client) => {
     await client.serviceAccounts.list();
     assert.equal(slept[0], 2000);
     assert.ok(slept[1]! > 1000 && slept[1]! <= 3000, `date-based delay ${slept[1]}`);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("backoff without Retry-After grows exponentially with at most 25 % jitter", async () => {
   const slept: number[] = [];
-  const s = await scriptedServer([json(503, {}), json(503, {}), json(503, {}), json(200, [])]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, rateLimits: false, retry: { baseDelayMs: 100 }, sleep: async (ms) => void slept.push(ms) });
-  try {
+  await withScriptedClient([json(503, {}), json(503, {}), json(503, {}), json(200, [])], { rateLimits: false, retry: { baseDelayMs: 100 }, sleep: async (ms) => void slept.push(ms) }, async (client) => {
     await client.serviceAccounts.list();
     assert.equal(slept.length, 3);
     slept.forEach((ms, i) => assert.ok(ms <= 100 * 2 ** i && ms >= 75 * 2 ** i, `delay ${i} = ${ms}`));
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("a POST is never retried after a failure that may have been committed", async () => {
   for (const failure of [json(502, {}), reset(), json(500, {})]) {
-    const s = await scriptedServer([failure, json(201, { ...account, secret: "s3cret-value" })]);
-    const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
-    try {
+    await withScriptedClient([failure, json(201, { ...account, secret: "s3cret-value" })], noSleep, async (client, s) => {
       await assert.rejects(client.serviceAccounts.create({ name: "ci", permissions: [] }), (e: TalendError) => e.kind === "ambiguous");
       assert.equal(s.requests.length, 1, "exactly one POST");
-    } finally {
-      await client.close();
-      await s.close();
-    }
+    });
   }
 });
 
 test("a POST rejected with 429 is retried (the server did not act on it)", async () => {
-  const s = await scriptedServer([json(429, {}, { "retry-after": "0" }), json(201, { ...account, secret: "s3cret-value" })]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
-  try {
+  await withScriptedClient([json(429, {}, { "retry-after": "0" }), json(201, { ...account, secret: "s3cret-value" })], noSleep, async (client, s) => {
     const created = await client.serviceAccounts.create({ name: "ci", permissions: [] });
     assert.equal(created.secret, "s3cret-value");
     assert.equal(s.requests.length, 2);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("responses are validated: missing required fields, HTML pages and truncated JSON are clear errors", async () => {
@@ -103,14 +74,9 @@ test("responses are validated: missing required fields, HTML pages and truncated
     [html, /non-JSON body/],
     [truncated, /non-JSON body/],
   ] as const) {
-    const s = await scriptedServer([handler]);
-    const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, ...noSleep });
-    try {
+    await withScriptedClient([handler], noSleep, async (client) => {
       await assert.rejects(client.serviceAccounts.list(), (e: TalendError) => e.kind === "invalid-response" && pattern.test(e.message) && /GET \/account\/service-accounts/.test(e.message));
-    } finally {
-      await client.close();
-      await s.close();
-    }
+    });
   }
 });
 
@@ -119,25 +85,15 @@ test("an enormous body is refused instead of buffered", async () => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(`[${"0,".repeat(600_000)}0]`);
   };
-  const s = await scriptedServer([big]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, maxResponseBytes: 1024 * 1024, ...noSleep });
-  try {
+  await withScriptedClient([big], { maxResponseBytes: 1024 * 1024, ...noSleep }, async (client) => {
     await assert.rejects(client.serviceAccounts.list(), /exceeds 1048576 bytes/);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("a hung connection times out with a clear error", async () => {
-  const s = await scriptedServer([() => undefined]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { token: "pat-123456" }, timeouts: { headersMs: 300 }, retry: { maxAttempts: 2 }, ...noSleep });
-  try {
+  await withScriptedClient([() => undefined], { timeouts: { headersMs: 300 }, retry: { maxAttempts: 2 }, ...noSleep }, async (client) => {
     await assert.rejects(client.serviceAccounts.list(), (e: TalendError) => e.kind === "timeout" && /timed out after 2 attempt/.test(e.message));
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("path parameters cannot escape their segment", async () => {
@@ -167,19 +123,17 @@ test("the client-side rate limiter lets a minute's quota burst, then spaces requ
 
 test("serverTime probes once with the caller's read when given one, else with the permission catalogue; later calls read the Date headers already seen", async () => {
   const talendNow = Date.parse("Wed, 01 Jan 2031 10:00:00 GMT");
-  const s = await scriptedServer([json(200, [], { date: new Date(talendNow).toUTCString() })]);
-  const probe: TalendClient = new TalendClient({ endpoint: s.url, credentials: { token: "pat" }, rateLimits: false, clockProbe: (): Promise<unknown> => probe.environments.list() });
-  const plain = new TalendClient({ endpoint: s.url, credentials: { token: "pat" }, rateLimits: false });
-  try {
-    const [a, b] = await Promise.all([probe.serverTime(), probe.serverTime()]);
-    assert.ok(a >= talendNow && a - talendNow < 5_000 && b >= talendNow, "Talend's time, not ours");
-    await probe.serverTime();
-    assert.deepEqual(s.requests.map((r) => r.url), ["/orchestration/environments"], "one probe, the caller's");
-    await plain.serverTime();
-    assert.equal(s.requests.at(-1)?.url, "/account/service-accounts/permissions");
-  } finally {
-    await probe.close();
-    await plain.close();
-    await s.close();
-  }
+  await withScriptedClient([json(200, [], { date: new Date(talendNow).toUTCString() })], { rateLimits: false }, async (plain, s) => {
+    const probe: TalendClient = new TalendClient({ endpoint: s.url, credentials: { token: "pat" }, rateLimits: false, clockProbe: (): Promise<unknown> => probe.environments.list() });
+    try {
+      const [a, b] = await Promise.all([probe.serverTime(), probe.serverTime()]);
+      assert.ok(a >= talendNow && a - talendNow < 5_000 && b >= talendNow, "Talend's time, not ours");
+      await probe.serverTime();
+      assert.deepEqual(s.requests.map((r) => r.url), ["/orchestration/environments"], "one probe, the caller's");
+      await plain.serverTime();
+      assert.equal(s.requests.at(-1)?.url, "/account/service-accounts/permissions");
+    } finally {
+      await probe.close();
+    }
+  });
 });

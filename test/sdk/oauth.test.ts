@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { TalendClient, TokenCache } from "../../sdk";
-import { type Recorded, json, scriptedServer } from "../helpers/http-server";
+import { describe, test } from "node:test";
+import { type TalendError, TokenCache } from "../../sdk";
+import { type Recorded, json } from "../helpers/http-server";
+import { emulatorClient, withScriptedClient } from "../helpers/sdk-client";
 
 const token = (n: number) => json(200, { access_token: `tok-${n}-abcdef`, token_type: "Bearer", expires_in: "1800" });
 
@@ -69,10 +70,10 @@ test("a mint requested before a change is not shared with callers after it, nor 
   assert.equal(n, 2);
 });
 
+const asClient1 = { credentials: { clientId: "client-1", clientSecret: "secret-1" }, rateLimits: false as const };
+
 test("the client mints with Basic auth and the documented JSON body, and re-mints once on 401", async () => {
-  const s = await scriptedServer([token(1), json(401, {}), token(2), json(200, [])]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
-  try {
+  await withScriptedClient([token(1), json(401, {}), token(2), json(200, [])], asClient1, async (client, s) => {
     await client.serviceAccounts.list();
     const [mint1, call1, mint2, call2] = s.requests as [Recorded, Recorded, Recorded, Recorded];
     assert.equal(mint1.url, "/security/oauth/token");
@@ -81,10 +82,7 @@ test("the client mints with Basic auth and the documented JSON body, and re-mint
     assert.equal(call1.headers.authorization, "Bearer tok-1-abcdef");
     assert.equal(mint2.url, "/security/oauth/token");
     assert.equal(call2.headers.authorization, "Bearer tok-2-abcdef");
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("a 403 with a token older than the account's last permission change is retried once with a fresh token", async () => {
@@ -95,41 +93,54 @@ test("a 403 with a token older than the account's last permission change is retr
     cache.markPermissionsChanged(key);
     json(403, { status: 403, message: "Forbidden" })(_r, res);
   };
-  const s = await scriptedServer([token(1), grantThenForbid, token(2), json(201, { executionId: "e-1" })]);
-  key = `${s.url}|client-1`;
-  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: cache, rateLimits: false });
-  try {
+  await withScriptedClient([token(1), grantThenForbid, token(2), json(201, { executionId: "e-1" })], { ...asClient1, tokenCache: cache }, async (client, s) => {
+    key = `${s.url}|client-1`;
     const res = await client.executions.start({ executable: "t1" });
     assert.equal(res.executionId, "e-1");
     assert.deepEqual(s.requests.map((r) => r.headers.authorization?.split(" ")[1]?.slice(0, 5)), [s.requests[0]!.headers.authorization!.split(" ")[1]!.slice(0, 5), "tok-1", s.requests[0]!.headers.authorization!.split(" ")[1]!.slice(0, 5), "tok-2"]);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("a run's token, minted right after marking the change, is the one its request uses: one mint", async () => {
-  const s = await scriptedServer([token(1), json(201, { executionId: "e-1" })]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
-  try {
+  await withScriptedClient([token(1), json(201, { executionId: "e-1" })], asClient1, async (client, s) => {
     client.markPermissionsChanged("client-1");
     await client.accessToken();
     assert.equal((await client.executions.start({ executable: "t1" })).executionId, "e-1");
     assert.deepEqual(s.requests.map((r) => r.url), ["/security/oauth/token", "/processing/executions"]);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
 });
 
 test("a 403 with a fresh token is not retried", async () => {
-  const s = await scriptedServer([token(1), json(403, { status: 403, message: "Forbidden" })]);
-  const client = new TalendClient({ endpoint: s.url, credentials: { clientId: "client-1", clientSecret: "secret-1" }, tokenCache: new TokenCache(), rateLimits: false });
-  try {
+  await withScriptedClient([token(1), json(403, { status: 403, message: "Forbidden" })], asClient1, async (client, s) => {
     await assert.rejects(client.executions.start({ executable: "t1" }), /403/);
     assert.equal(s.requests.length, 2);
-  } finally {
-    await client.close();
-    await s.close();
-  }
+  });
+});
+
+describe("against the emulator", () => {
+  const e = emulatorClient();
+
+  test("a service account's client mints one token for many calls, and a new one after its permissions change", async () => {
+    const sa = await e.client.serviceAccounts.create({ name: "sdk-oauth", permissions: ["TMC_ENGINE_USE"] });
+    e.emulator.admin.setWorkspacePermission(e.emulator.state().workspaces[0]!.id, sa.id, ["VIEW"]);
+    const asAccount = e.client.asServiceAccount(sa.id, sa.secret);
+    const minted = () => e.emulator.state().tokensMinted;
+    const before = minted();
+    for (let i = 0; i < 5; i++) await asAccount.tasks.list();
+    assert.equal(minted(), before + 1, "one mint for five calls");
+    await e.client.serviceAccounts.update(sa.id, { name: "sdk-oauth", permissions: ["TMC_ENGINE_USE", "AUDIT_LOGS_VIEW"] });
+    e.client.markPermissionsChanged(sa.id);
+    await asAccount.tasks.list();
+    assert.equal(minted(), before + 2, "the change is followed by a fresh token");
+  });
+
+  test("a wrong secret is invalid-client, and the secret appears nowhere in the error", async () => {
+    const sa = await e.client.serviceAccounts.create({ name: "sdk-oauth-wrong", permissions: [] });
+    const wrong = `${sa.secret}-wrong`;
+    await assert.rejects(e.client.asServiceAccount(sa.id, wrong).accessToken(), (err: TalendError) => {
+      assert.deepEqual([err.code, err.status, err.path], ["invalid-client", 401, "/security/oauth/token"]);
+      assert.ok(!`${err.message}${err.stack}${JSON.stringify(err)}`.includes(wrong));
+      return true;
+    });
+  });
 });

@@ -1,0 +1,168 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { lookupsIn } from "../lookups";
+import { ProgramContext } from "../program-context";
+import { type Handler, compact, handlerRegistry } from "../registry";
+import { Context } from "../context";
+import { readSettings } from "../settings";
+import { COMPONENTS, construct } from "./components";
+import { importedState } from "./import";
+import { unwrap, wrap } from "./wire";
+
+/** The schema's package name: type tokens read `talend:index:<Type>`. */
+export const PACKAGE = "talend";
+const PREFIX = `${PACKAGE}:index:`;
+
+/** What the plugin reads from its schema: the secret outputs of each resource type. */
+interface Schema {
+  resources?: Record<string, { properties?: Record<string, { secret?: boolean }> }>;
+}
+
+/** The custom resources inside the components (components.ts), served by their owner's handler. */
+const HANDLER_OF_OWNER: Record<string, string> = Object.fromEntries(Object.entries(COMPONENTS).map(([type, c]) => [c.owner, type]));
+
+/**
+ * The provider plugin `pulumi-resource-talend`: the same handlers as the dynamic classes (registry.ts), served by
+ * type token, and the lookups (lookups.ts) as functions. One plugin process serves one provider configuration
+ * (the engine starts one per default or explicit `talend` provider), so its context is the process's.
+ */
+export class TalendProvider implements pulumi.provider.Provider {
+  private config: Record<string, unknown> = {};
+  private context?: Context;
+  private lookups?: ReturnType<typeof lookupsIn>;
+  private readonly handlerOf = handlerRegistry(() => this.talend());
+  private readonly secretOutputs: Map<string, string[]>;
+  private readonly outputNames: Map<string, string[]>;
+
+  constructor(
+    readonly version: string,
+    readonly schema: string,
+  ) {
+    const parsed = JSON.parse(schema) as Schema;
+    const resources = Object.entries(parsed.resources ?? {});
+    this.secretOutputs = new Map(resources.map(([tok, r]) => [handlerType(typeOf(tok)), Object.entries(r.properties ?? {}).filter(([, p]) => p.secret).map(([k]) => k)]));
+    this.outputNames = new Map(resources.map(([tok, r]) => [typeOf(tok), Object.keys(r.properties ?? {})]));
+  }
+
+  /** The provider's configuration (Configure), by key: token, region, endpoint, tasksAndPlansEditPermission. */
+  configure(config: Record<string, unknown>): void {
+    this.config = unwrap(config).values;
+    this.context = undefined;
+    this.lookups = undefined;
+  }
+
+  /** Settings are read lazily so that a configuration error surfaces as the failing resource's error. */
+  private talend(): Context {
+    this.context ??= new Context(readSettings((key) => stringOf(this.config[key.replace(/^talend:/, "")])));
+    return this.context;
+  }
+
+  async check(urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.provider.CheckResult> {
+    const [h, type] = this.handler(urn);
+    const n = unwrap(news);
+    const result = await h.check(unwrap(olds).values, n.values);
+    return { ...result, inputs: wrap(compact(result.inputs), n.secretKeys) };
+  }
+
+  async diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.provider.DiffResult> {
+    const [h, type] = this.handler(urn);
+    const o = unwrap(olds).values;
+    return h.diff(id, o, withRecordedIntent(type, o, unwrap(news).values));
+  }
+
+  async create(urn: string, inputs: Record<string, unknown>): Promise<pulumi.provider.CreateResult> {
+    const [h, type] = this.handler(urn);
+    const i = unwrap(inputs);
+    const values = type === "TaskExecution" && i.values.intentAt === undefined ? { ...i.values, intentAt: await this.talend().client.serverTime() } : i.values;
+    const secret = this.secretKeys(type, i.secretKeys);
+    const r = await h.create(values).catch((e) => Promise.reject(withSecretProperties(e, secret)));
+    return { id: r.id, outs: wrap(r.outs, secret) };
+  }
+
+  async read(id: string, urn: string, props?: Record<string, unknown>): Promise<pulumi.provider.ReadResult> {
+    const [h, type] = this.handler(urn);
+    const p = unwrap(props);
+    // `pulumi import` sends an id and no properties.
+    if (!Object.keys(p.values).length) return importedState(type, id, h);
+    const r = await h.read(id, p.values);
+    return { ...r, props: wrap(r.props, this.secretKeys(type, p.secretKeys)) };
+  }
+
+  async update(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.provider.UpdateResult> {
+    const [h, type] = this.handler(urn);
+    const o = unwrap(olds);
+    const n = unwrap(news);
+    const secret = this.secretKeys(type, new Set([...o.secretKeys, ...n.secretKeys]));
+    const r = await h.update(id, o.values, withRecordedIntent(type, o.values, n.values)).catch((e) => Promise.reject(withSecretProperties(e, secret)));
+    return { outs: wrap(r.outs, secret) };
+  }
+
+  async delete(id: string, urn: string, props: Record<string, unknown>): Promise<void> {
+    const [h] = this.handler(urn);
+    await h.delete(id, unwrap(props).values);
+  }
+
+  /** The lookups of lookups.ts as functions `talend:index:get*`, with the same arguments and results. */
+  async invoke(token: string, inputs: Record<string, unknown>): Promise<pulumi.provider.InvokeResult> {
+    this.lookups ??= lookupsIn(new ProgramContext(this.talend()));
+    const name = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : token;
+    const lookup = (this.lookups as Record<string, (args: never) => Promise<unknown>>)[name];
+    if (!lookup) throw new Error(`pulumi-talend: unknown function "${token}"; the functions are ${Object.keys(this.lookups).map((f) => PREFIX + f).join(", ")}`);
+    try {
+      return { outputs: compact(await lookup(unwrap(inputs).values as never)) };
+    } catch (e) {
+      // A lookup's failure is one line with its fix (a RunError without stack): the engine prints the reason.
+      return { failures: [{ property: "", reason: (e as Error).message }] };
+    }
+  }
+
+  /** ServiceAccount and TaskExecution: the intent and the owner under a component (components.ts). */
+  async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    return construct(typeOf(type), name, inputs, options, this.outputNames.get(typeOf(type)) ?? [], this.version);
+  }
+
+  private handler(urn: string): [Handler, string] {
+    const type = handlerType(typeOf(urnType(urn)));
+    return [this.handlerOf(type), type];
+  }
+
+  /** A type's declared secret outputs, and whatever held a secret in its inputs. */
+  private secretKeys(type: string, fromInputs: Set<string>): string[] {
+    return [...(this.secretOutputs.get(type) ?? []), ...fromInputs];
+  }
+}
+
+/**
+ * A run's intent time as its own create recorded it (the plugin's programs declare no intent resource): a program
+ * gives none, so the recorded one stands, and only `triggers` (or the run keys with rerunOnChange) start a new run.
+ */
+function withRecordedIntent(type: string, olds: Record<string, unknown>, news: Record<string, unknown>): Record<string, unknown> {
+  if (type !== "TaskExecution" || news.intentAt !== undefined) return news;
+  return { ...news, intentAt: olds.intentAt, intentId: olds.intentId, intentUrn: olds.intentUrn };
+}
+
+/** A half-done create keeps its properties in state: secrets among them stay secret there too. */
+function withSecretProperties(e: unknown, secretKeys: string[]): unknown {
+  const err = e as { properties?: Record<string, unknown> };
+  if (err && typeof err === "object" && err.properties) err.properties = wrap(err.properties, secretKeys);
+  return e;
+}
+
+/** The registry's type serving a resource type: a component's owner is served by its handler. */
+function handlerType(type: string): string {
+  return HANDLER_OF_OWNER[type] ?? type;
+}
+
+/** `talend:index:ServiceAccount` → `ServiceAccount`. */
+function typeOf(token: string): string {
+  return token.startsWith(PREFIX) ? token.slice(PREFIX.length) : token;
+}
+
+/** A URN's resource type: `urn:pulumi:<stack>::<project>::<parent types$>type::<name>`. */
+export function urnType(urn: string): string {
+  const qualified = urn.split("::")[2] ?? "";
+  return qualified.slice(qualified.lastIndexOf("$") + 1);
+}
+
+function stringOf(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : typeof v === "string" ? v : String(v);
+}
