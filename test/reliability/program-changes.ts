@@ -1,5 +1,5 @@
 // A killed `up`, then the program changes as the next commit would, then `up` on a fresh machine: the dead
-// apply's accounts must still be recognised. Shared by npm test (test/reliability/reliability.test.ts, one kill
+// apply's accounts must still be recognised. Shared by npm test (test/reliability/program-changes.test.ts, one kill
 // point per change), the compat suite (test/compat) and `npm run soak` (every change at every kill point, on
 // both ends of the @pulumi/pulumi peer range).
 import type { TalendEmulator } from "../../emulator";
