@@ -24,6 +24,8 @@ import { changedKeys, checkInputs, containsUnknown } from "./validation";
 const IntentInputsSchema = z.object({
   /** What would make the owner be created anew; stored hashed. */
   key: z.string(),
+  /** The name the owner has in Talend, where the owner's create cannot be deduplicated by Talend (an account). */
+  ownerName: z.string().optional(),
 });
 export type IntentInputs = z.output<typeof IntentInputsSchema>;
 
@@ -43,19 +45,27 @@ export class Intent extends DynamicResource {
   /** Talend's time (epoch ms) when the intent was recorded. */
   declare readonly recordedAt: pulumi.Output<number>;
 
-  constructor(ownerType: string, name: string, key: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions) {
-    super(`${ownerType}Intent`, name, { key, recordedAt: undefined }, opts);
+  constructor(ownerType: string, name: string, inputs: IntentArgs, opts?: pulumi.CustomResourceOptions) {
+    super(`${ownerType}Intent`, name, intentProps(inputs), opts);
   }
+}
+
+export type IntentArgs = { [K in keyof IntentInputs]: pulumi.Input<IntentInputs[K]> };
+
+/** An intent's properties (shared with the provider plugin's components). */
+export function intentProps(inputs: IntentArgs): pulumi.Inputs {
+  return { ...inputs, recordedAt: undefined };
 }
 
 /**
  * The owner's options its intent must share for the pair to keep one identity: the parent, protection, and the
  * aliases (renaming a TaskExecution must not make a new request, which would run the task again; an account moved
- * under a component must still find the time recorded before its POST). `extra` adds the intent's own options.
+ * under a component must still find the time recorded before its POST). An owner left in Talend when it leaves the
+ * program (`retainOnDelete`, `deletedWith`) keeps its intent's delete from cleaning up after it. `extra` adds the intent's own options.
  */
 export function intentOptions(ownerType: string, opts: pulumi.CustomResourceOptions | undefined, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
   const aliases = (opts?.aliases ?? []).flatMap((alias) => intentAlias(ownerType, alias));
-  return { parent: opts?.parent, protect: opts?.protect, aliases, ...extra };
+  return { parent: opts?.parent, protect: opts?.protect, retainOnDelete: opts?.retainOnDelete, deletedWith: opts?.deletedWith, aliases, ...extra };
 }
 
 /**
@@ -73,42 +83,51 @@ function intentAlias(ownerType: string, alias: pulumi.Input<pulumi.URN | pulumi.
   return (alias as pulumi.Alias).type === undefined ? [alias] : [];
 }
 
-/** One provider for every intent kind: the owner's type only names the resource. */
-export function intentProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<IntentInputs, IntentOutputs> {
-  const record = async (key: string) => {
+/**
+ * One provider for every intent kind: the owner's type names the resource, and `release` is what the intent's delete
+ * does in Talend. An intent is deleted when its owner leaves the program (after the owner, which depends on it) or
+ * is created anew; an owner whose create was cut off by a dead apply left no record but the intent, so `release`
+ * is the one place that can remove what that create made.
+ */
+export function intentProvider(ctx: () => Context, release: (intent: IntentOutputs) => Promise<void> = async () => {}): pulumi.dynamic.ResourceProvider<IntentInputs, IntentOutputs> {
+  const record = async (inputs: IntentInputs) => {
     const id = randomUUID();
     noteFreshIntent(id);
-    return { id, outs: { key, recordedAt: await ctx().client.serverTime() } };
+    return { id, outs: { ...inputs, recordedAt: await ctx().client.serverTime() } };
   };
   return {
     async check(_olds, news) {
       const checked = checkInputs(IntentInputsSchema, undefined, news, "intent");
       const key = checked.inputs?.key;
-      return key === undefined || containsUnknown(key) ? checked : { inputs: { key: digest(key) } };
+      return key === undefined || containsUnknown(key) ? checked : { inputs: { ...checked.inputs!, key: digest(key) } };
     },
     async diff(_id, olds, news) {
       const legacy = olds as Partial<IntentOutputs> & LegacyIntentState;
       // The accounts' shared intent of 0.1.x becomes the intent of the account it was named after: no key to compare.
       if (legacy.members !== undefined) return { changes: true, replaces: [] };
       const replaces = changedKeys(olds, news, ["key"]);
-      return { changes: replaces.length > 0 || legacy.recordedAt === undefined, replaces };
+      // A new owner name (an account renamed in place) is updated in place: the time stays the owner's create's.
+      return { changes: replaces.length > 0 || legacy.recordedAt === undefined || changedKeys(olds, news, ["ownerName"]).length > 0, replaces };
     },
     async create(inputs) {
-      return record(inputs.key);
+      return record(inputs);
     },
     async update(_id, olds, news) {
-      // Only state written before 0.2.0 is updated in place: its time is kept under today's name (a shared intent's
-      // earliest member time: a lower bound for every member, so the account it now serves is still recognised).
+      // The time is the owner's create's and stays. State written before 0.2.0 keeps its time under today's name (a
+      // shared intent's earliest member time: a lower bound for every member, so the account it now serves is still
+      // recognised).
       const legacy = olds as Partial<IntentOutputs> & LegacyIntentState;
       const at = typeof legacy.at === "number" ? legacy.at : Math.min(...Object.values(legacy.at ?? {}));
       const recordedAt = legacy.recordedAt ?? (Number.isFinite(at) ? at : await ctx().client.serverTime());
-      return { outs: { key: news.key, recordedAt } };
+      return { outs: { ...news, recordedAt } };
     },
-    // An intent exists in state only: refresh keeps it as it is, delete has nothing to remove in Talend.
+    // An intent exists in state only: refresh keeps it as it is.
     async read(id, props) {
       return { id, props: props! };
     },
-    async delete() {},
+    async delete(_id, props) {
+      if (props.recordedAt !== undefined) await release(props);
+    },
   };
 }
 

@@ -3,7 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { withPulumiFix } from "./error-fixes";
 import { intentProvider } from "./intent";
-import { serviceAccountProvider } from "./service-account";
+import { serviceAccountIntentProvider, serviceAccountProvider } from "./service-account";
 import type { Context } from "./context";
 import { taskExecutionProvider } from "./task-execution";
 import { workspacePermissionProvider } from "./workspace-permission";
@@ -19,7 +19,7 @@ const HANDLER_FACTORIES: Record<string, (ctx: () => Context) => Handler> = {
   ServiceAccount: untyped(serviceAccountProvider),
   WorkspacePermission: untyped(workspacePermissionProvider),
   TaskExecution: untyped((ctx) => taskExecutionProvider(ctx)),
-  ServiceAccountIntent: untyped(intentProvider),
+  ServiceAccountIntent: untyped(serviceAccountIntentProvider),
   TaskExecutionIntent: untyped(intentProvider),
 };
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type CreatedServiceAccount, type ServiceAccountRecord as AccountRecord, TalendError, closestIds, createOnce, ignoreNotFound, isTalendError } from "../sdk";
 import { ProviderError } from "./errors";
-import { Intent, intentOptions } from "./intent";
+import { Intent, type IntentArgs, type IntentInputs, type IntentOutputs, intentOptions, intentProvider } from "./intent";
 import { nameChecked } from "./name-checks";
 import type { Context } from "./context";
 import { DynamicResource } from "./shim";
@@ -86,7 +86,7 @@ export class ServiceAccount extends DynamicResource {
   readonly intent: Intent;
 
   constructor(name: string, args: ServiceAccountArgs, opts?: pulumi.CustomResourceOptions) {
-    const intent = new Intent("ServiceAccount", name, serviceAccountIntentKey(args), intentOptions("ServiceAccount", opts));
+    const intent = new Intent("ServiceAccount", name, serviceAccountIntentArgs(name, args), intentOptions("ServiceAccount", opts));
     super("ServiceAccount", name, serviceAccountProps(name, args, intent.recordedAt), { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.clientId = this.id;
     this.intent = intent;
@@ -95,16 +95,26 @@ export class ServiceAccount extends DynamicResource {
 
 // The account's part of a program, shared by this class and the provider plugin's ServiceAccount component.
 
-/** A new account (first create or rotation) gets a new intent first, recorded before its POST; see intent.ts. */
-export function serviceAccountIntentKey(args: Pick<ServiceAccountArgs, "rotateSecret" | "uniqueSuffix">): pulumi.Output<string> {
-  return pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
+/**
+ * The account's intent: a new account (first create or rotation) gets a new intent first, recorded before its POST,
+ * which knows the account's Talend name so that its delete can remove an account a dead apply created for a
+ * declaration since removed (see releaseOrphanAccount).
+ */
+export function serviceAccountIntentArgs(name: string, args: ServiceAccountArgs): IntentArgs {
+  const key = pulumi.all([args.rotateSecret, args.uniqueSuffix]).apply((values) => JSON.stringify(values));
+  const ownerName = pulumi.all([args.name, args.uniqueSuffix, suffixOf(name, args)]).apply(([n, uniqueSuffix, suffix]) => accountNameOf({ name: n.trim(), uniqueSuffix: uniqueSuffix === true, suffix }));
+  return { key, ownerName };
 }
 
 /** The account resource's properties: the args, the derived suffix, the intent's time, and the outputs to fill. */
 export function serviceAccountProps(name: string, args: ServiceAccountArgs, intentAt: pulumi.Input<number>): pulumi.Inputs {
-  const suffix = pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
   const outputs = { accountName: undefined, clientSecret: undefined, createdDate: undefined, lastModifiedDate: undefined, adopted: undefined };
-  return { ...outputs, ...args, suffix, intentAt };
+  return { ...outputs, ...args, suffix: suffixOf(name, args), intentAt };
+}
+
+/** The suffix `uniqueSuffix` appends: derived from the stack, the resource and `rotateSecret`, so a retry uses the same. */
+function suffixOf(name: string, args: ServiceAccountArgs): pulumi.Output<string> {
+  return pulumi.output(args.rotateSecret).apply((r) => createHash("sha256").update(`${pulumi.getProject()}\0${pulumi.getStack()}\0${name}\0${r ?? ""}`).digest("hex").slice(0, 6));
 }
 
 /** The name the account carries in Talend. */
@@ -112,6 +122,39 @@ export function accountNameOf(inputs: Pick<ServiceAccountInputs, "name" | "uniqu
   return inputs.uniqueSuffix && inputs.suffix ? `${inputs.name}-${inputs.suffix}` : inputs.name;
 }
 
+
+/**
+ * The account's intent: deleting it removes the account a dead apply created for it, if any (releaseOrphanAccount).
+ */
+export function serviceAccountIntentProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<IntentInputs, IntentOutputs> {
+  return intentProvider(ctx, (intent) => releaseOrphanAccount(ctx(), intent));
+}
+
+/**
+ * How long after its intent an account's POST can still have been sent by the create that intent announced: the
+ * engine calls the create as soon as the intent is recorded, and the create gives up within minutes. An account of
+ * the name created later is someone else's (another declaration's, another stack's), however unused.
+ */
+export const ORPHAN_WINDOW_MS = 15 * 60_000;
+
+/** The accounts this process created: they are in state (or about to be), never anyone's orphan. */
+const createdByThisProcess = new Set<string>();
+
+/**
+ * An account's intent is deleted after its account (which depends on it), so if the account was ever recorded in
+ * state it is gone by then. An account of the intent's name that still exists, was created after the intent (within
+ * ORPHAN_WINDOW_MS), never used, and not by this process, is the one a dead apply created for a declaration since
+ * removed from the program: nobody knows its secret, and nothing else would ever remove it.
+ */
+async function releaseOrphanAccount(c: Context, intent: IntentOutputs): Promise<void> {
+  if (intent.ownerName === undefined) return; // state written before the intent knew its owner's name
+  const listed = (await c.accountListing()).find((a) => a.name === intent.ownerName);
+  if (!listed || createdByThisProcess.has(listed.id)) return;
+  // The listing is shared by the whole command: read the candidate afresh before deciding.
+  const account = await c.client.serviceAccounts.get(listed.id).catch((e) => (isTalendError(e, 404) ? undefined : Promise.reject(e)));
+  if (!account || !isOwnOrphan(account, intent.recordedAt) || Date.parse(account.createdDate) > intent.recordedAt + ORPHAN_WINDOW_MS) return;
+  await ignoreNotFound(c.client.serviceAccounts.delete(account.id));
+}
 
 export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.ResourceProvider<ServiceAccountInputs, ServiceAccountOutputs> {
   return {
@@ -154,6 +197,7 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
         clock: c.clock,
         post: async () => {
           const created = await client.serviceAccounts.create(body);
+          createdByThisProcess.add(created.id);
           return { id: created.id, outs: outputsOf(inputs, created, created.secret) };
         },
         reconcile: async () => {

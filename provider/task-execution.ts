@@ -126,7 +126,7 @@ export class TaskExecution extends DynamicResource {
   readonly request: Intent;
 
   constructor(name: string, args: TaskExecutionArgs, opts?: pulumi.CustomResourceOptions) {
-    const request = new Intent("TaskExecution", name, taskExecutionRequestKey(args), intentOptions("TaskExecution", opts, { dependsOn: opts?.dependsOn }));
+    const request = new Intent("TaskExecution", name, { key: taskExecutionRequestKey(args) }, intentOptions("TaskExecution", opts, { dependsOn: opts?.dependsOn }));
     super("TaskExecution", name, taskExecutionProps(args, request), { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "clientSecret"] });
     this.request = request;
   }

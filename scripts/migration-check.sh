@@ -3,11 +3,12 @@
 #   0.1.0         (commit 05a3def): no intents yet; runs recorded their request on the first update.
 #   0.1.x intents (commit 3f8833b, main before 0.2.0): accounts shared one intent named after the first account,
 #                 runs' intents kept their time as `at`, shim texts named the kinds "AccountsIntent" and "Intent".
+#   0.2.0 as first landed (commit 2ccf1d6): an intent per account, which did not yet know its account's Talend name.
 # For each: build it in a temporary git worktree, apply a program (a TaskRunner with a run, a uniqueSuffix account,
 # two more accounts) with it, then preview, up, up, refresh and destroy with this checkout. Fails when the preview
 # would replace or delete anything, when a task runs again, an account is created again or anything is deleted
 # before destroy, or when destroy leaves anything in Talend. Not part of `npm test` (it installs old releases);
-# .ci/run runs it. OLD_COMMITS="05a3def 3f8833b" by default.
+# .ci/run runs it. OLD_COMMITS="05a3def 3f8833b 2ccf1d6" by default.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
@@ -82,7 +83,7 @@ P
   cd "$here"
 }
 
-for commit in ${OLD_COMMITS:-05a3def 3f8833b}; do
-  case "$commit" in 05a3def) label="0.1.0" ;; 3f8833b) label="0.1.x with shared account intents" ;; *) label="$commit" ;; esac
+for commit in ${OLD_COMMITS:-05a3def 3f8833b 2ccf1d6}; do
+  case "$commit" in 05a3def) label="0.1.0" ;; 3f8833b) label="0.1.x with shared account intents" ;; 2ccf1d6) label="0.2.0 as first landed" ;; *) label="$commit" ;; esac
   migrate_from "$commit" "$label"
 done

@@ -101,7 +101,7 @@ export const MUTATIONS: Mutation[] = [
     name: "intent-named-by-declaration-order",
     proves: "an account's intent is named like the account, not by declaration order: reordering or adding accounts keeps each intent, so a dead apply's account is still recognised",
     edits: [
-      { file: "provider/service-account.ts", find: 'new Intent("ServiceAccount", name, serviceAccountIntentKey(args),', replace: 'new Intent("ServiceAccount", `${name}-${++declared}`, serviceAccountIntentKey(args),' },
+      { file: "provider/service-account.ts", find: 'new Intent("ServiceAccount", name, serviceAccountIntentArgs(name, args),', replace: 'new Intent("ServiceAccount", `${name}-${++declared}`, serviceAccountIntentArgs(name, args),' },
       { file: "provider/service-account.ts", find: "/** The name the account carries in Talend. */", replace: "let declared = 0;\n/** The name the account carries in Talend. */" },
     ],
     catches: { file: "test/provider/account-intents.test.ts", test: "an account's intent keeps its URN whatever the other declarations do: reordered, one added first, the first removed, one declared later" },
@@ -110,10 +110,17 @@ export const MUTATIONS: Mutation[] = [
     name: "intent-named-by-declaration-order-real-cli",
     proves: "the real-CLI crash test fails when an account's intent depends on declaration order: an apply killed after the 2nd account POST, the accounts reordered, the resume takes the dead apply's account for someone else's",
     edits: [
-      { file: "provider/service-account.ts", find: 'new Intent("ServiceAccount", name, serviceAccountIntentKey(args),', replace: 'new Intent("ServiceAccount", `${name}-${++declared}`, serviceAccountIntentKey(args),' },
+      { file: "provider/service-account.ts", find: 'new Intent("ServiceAccount", name, serviceAccountIntentArgs(name, args),', replace: 'new Intent("ServiceAccount", `${name}-${++declared}`, serviceAccountIntentArgs(name, args),' },
       { file: "provider/service-account.ts", find: "/** The name the account carries in Talend. */", replace: "let declared = 0;\n/** The name the account carries in Talend. */" },
     ],
     catches: { file: "test/reliability/program-changes.test.ts", test: "engine killed right after the 2nd account POST answered (the 1st answer still on its way), then accounts reordered, resumed on a fresh machine: one up, no orphan, every secret usable" },
+    timeoutSeconds: 400,
+  },
+  {
+    name: "intent-release-dropped-real-cli",
+    proves: "the real-CLI crash test fails when an account's intent deletes nothing: an apply killed after the last account POST, the first-declared account removed, the account the dead apply created for it stays in Talend",
+    edits: [{ file: "provider/service-account.ts", find: "return intentProvider(ctx, (intent) => releaseOrphanAccount(ctx(), intent));", replace: "return intentProvider(ctx, async () => void releaseOrphanAccount);" }],
+    catches: { file: "test/reliability/program-changes.test.ts", test: "engine killed right after the last (4th) account POST answered (the others' answers still on their way), then the first-declared account removed, resumed on a fresh machine: one up, no orphan, every secret usable" },
     timeoutSeconds: 400,
   },
   {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountIntentKey, serviceAccountProps } from "../service-account";
+import { type IntentArgs, intentProps } from "../intent";
+import { serviceAccountIntentArgs, serviceAccountProps } from "../service-account";
 import { taskExecutionProps, taskExecutionRequestKey } from "../task-execution";
 
 /**
@@ -13,14 +14,14 @@ export const COMPONENTS: Record<string, { owner: string; construct: (name: strin
   ServiceAccount: {
     owner: "ServiceAccountResource",
     construct(name, args, parent, opts) {
-      const intent = intentOf("ServiceAccount", name, serviceAccountIntentKey(args), { ...opts, parent });
+      const intent = intentOf("ServiceAccount", name, serviceAccountIntentArgs(name, args as never), { ...opts, parent });
       return new Owned(tok("ServiceAccountResource"), name, serviceAccountProps(name, args as never, intent.recordedAt), { ...opts, parent, additionalSecretOutputs: ["clientSecret"] });
     },
   },
   TaskExecution: {
     owner: "TaskExecutionResource",
     construct(name, args, parent, opts) {
-      const request = intentOf("TaskExecution", name, taskExecutionRequestKey(args), { ...opts, parent });
+      const request = intentOf("TaskExecution", name, { key: taskExecutionRequestKey(args) }, { ...opts, parent });
       return new Owned(tok("TaskExecutionResource"), name, taskExecutionProps(args, request), { ...opts, parent, additionalSecretOutputs: ["clientSecret"] });
     },
   },
@@ -28,8 +29,8 @@ export const COMPONENTS: Record<string, { owner: string; construct: (name: strin
 
 type Intent = pulumi.CustomResource & { recordedAt: pulumi.Output<number> };
 
-function intentOf(owner: string, name: string, key: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): Intent {
-  return new Owned(tok(`${owner}Intent`), name, { key, recordedAt: undefined }, opts) as Intent;
+function intentOf(owner: string, name: string, args: IntentArgs, opts: pulumi.CustomResourceOptions): Intent {
+  return new Owned(tok(`${owner}Intent`), name, intentProps(args), opts) as Intent;
 }
 
 const tok = (type: string) => `talend:index:${type}`;

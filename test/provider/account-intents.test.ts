@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceAccount } from "../../provider";
 import type { Handler } from "../../provider/dynamic";
 import { intentOptions, intentProvider } from "../../provider/intent";
+import { ORPHAN_WINDOW_MS, serviceAccountIntentProvider } from "../../provider/service-account";
 import { providerFixture } from "../helpers/provider-context";
 
 interface Registration {
@@ -131,6 +132,69 @@ test("provider: state written before 0.2.0 is updated in place and keeps its tim
     assert.equal((await p.diff(created.id, created.outs, key)).changes, false);
     assert.deepEqual((await p.diff(created.id, created.outs, (await p.check({}, { key: '["2",null]' })).inputs!)).replaces, ["key"]);
     assert.ok(!JSON.stringify(created.outs).includes('"2"'), "keys are stored hashed");
+  } finally {
+    await f.close();
+  }
+});
+
+test("the intent knows its account's Talend name (with the suffix); an owner kept in Talend keeps its intent", async () => {
+  const [plain, suffixed] = intents((await program(() => [new ServiceAccount("a", { name: " ci " }), new ServiceAccount("b", { name: "ci", uniqueSuffix: true })])).registered);
+  assert.equal(plain!.inputs.ownerName, "ci", "the name as check() trims it");
+  assert.match(suffixed!.inputs.ownerName, /^ci-[0-9a-f]{6}$/);
+  const owner = new pulumi.ComponentResource("acme:index:Other", "other");
+  const opts = intentOptions("ServiceAccount", { retainOnDelete: true, deletedWith: owner });
+  assert.deepEqual([opts.retainOnDelete, opts.deletedWith], [true, owner], "an account left in Talend is not cleaned up by its intent's delete");
+});
+
+test("provider: deleting an account's intent removes the account a dead apply created for it, and nothing else", async () => {
+  const f = await providerFixture();
+  try {
+    const p = serviceAccountIntentProvider(() => f.ctx) as unknown as Handler;
+    const intentFor = async (ownerName?: string) => {
+      const created = await p.create((await p.check({}, { key: "[null,null]", ...(ownerName && { ownerName }) })).inputs!);
+      return () => p.delete(created.id, created.outs);
+    };
+    const sdk = f.ctx.client.serviceAccounts;
+    const post = (name: string) => sdk.create({ name, permissions: ["TMC_ENGINE_USE"] });
+    f.emulator.clock.advance(2_000); // Talend's times are whole seconds: keep each step apart
+    const older = await post("older"); // someone else's, there before the intent
+    f.emulator.clock.advance(2_000);
+    await f.intentNow(); // the client's estimate of Talend's time follows the emulator's jump
+    const releases = {
+      orphan: await intentFor("orphan"),
+      used: await intentFor("used"),
+      older: await intentFor("older"),
+      mine: await intentFor("mine"),
+      late: await intentFor("late"),
+      absent: await intentFor("absent"),
+      legacy: await intentFor(),
+    };
+    f.emulator.clock.advance(2_000);
+    await post("orphan"); // the dead apply's POST: its answer never reached state
+    const used = await post("used"); // the same, but its secret reached somebody who used it
+    await f.ctx.client.asServiceAccount(used.id, used.secret!).workspaces.list();
+    await f.createVia(f.serviceAccount, { name: "mine", permissions: ["TMC_ENGINE_USE"] }); // this command's own account
+    await post("legacy");
+    f.emulator.clock.advance(ORPHAN_WINDOW_MS + 2_000);
+    await post("late"); // created long after the intent: another declaration's or stack's
+    for (const release of Object.values(releases)) await release();
+    const left = (await sdk.list()).map((a) => a.name).sort();
+    assert.deepEqual(left, ["late", "legacy", "mine", "older", "used"], "only the dead apply's unused account goes");
+    assert.ok(older.id);
+  } finally {
+    await f.close();
+  }
+});
+
+test("provider: deleting the intents of many accounts lists the tenant once", async () => {
+  const f = await providerFixture();
+  try {
+    const p = serviceAccountIntentProvider(() => f.ctx) as unknown as Handler;
+    const made = await Promise.all(Array.from({ length: 20 }, (_, i) => p.create({ key: "k", ownerName: `gone-${i}` })));
+    f.emulator.clearRequests();
+    await Promise.all(made.map((m) => p.delete(m.id, m.outs)));
+    const lists = f.emulator.requests().filter((r) => r.method === "GET" && r.path === "/account/service-accounts");
+    assert.equal(lists.length, 1, "a destroy of K accounts stays linear");
   } finally {
     await f.close();
   }

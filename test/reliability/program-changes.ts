@@ -35,16 +35,6 @@ export const ACCOUNT_KILL_POINTS = {
 export type AccountKillPoint = keyof typeof ACCOUNT_KILL_POINTS;
 
 /**
- * Known gaps, run and reported as TODO (they do not fail the suite) until fixed. With the first account removed, an
- * account the dead apply created for it has no declaration left to reconcile it: it stays in Talend when its POST
- * had reached Talend before the kill (timing decides which POSTs had). Planned fix: the removed account's intent,
- * which the engine deletes on that resume, deletes an account of its owner's name created after it and never used.
- */
-export const KNOWN_GAPS: Partial<Record<ProgramChange, string>> = {
-  "first-removed": "an account created by the dead apply for the removed declaration is left in Talend (fix planned: the intent's delete removes it)",
-};
-
-/**
  * The kill point npm test and the compat suite use for each change (the soak runs them all); all three appear.
  * Where the change concerns the first-declared account, the last: only then is that account surely among the dead
  * apply's POSTs (the engine may send the first-declared account's POST after others).
