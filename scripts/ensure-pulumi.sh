@@ -7,11 +7,14 @@
 #                                    from the program directory (where the engine starts it) as the official
 #                                    shim does, so an app runs its copy, never this clone's
 # Usage: ensure-pulumi.sh [VERSION]   (default: the version of this clone's @pulumi/pulumi devDependency;
-# test/compat passes the top of the peer range). Each version is cached outside the clone
+# test/compat passes the top of the peer range). Each version is built once outside the clone
 # (~/.cache/pulumi-talend/pulumi-vVERSION) because a cold build takes many minutes; all versions share one Go
 # module and build cache (GOMODCACHE, GOCACHE), so the second build downloads and compiles only what changed.
-# Safe to run concurrently (a lock per version serializes its build; shims are replaced atomically). Prints
-# the bin directory to put on PATH; progress and each step's time go to stderr.
+# The engine finds the shims next to the `pulumi` it runs (after symlinks are resolved), so each clone gets its
+# own bin directory, .pulumi/cli-vVERSION/bin: the cached binary hard-linked (copied across file systems) beside
+# shims pointing into this clone. Clones on one machine never repoint each other's shims. Safe to run
+# concurrently (a lock per version serializes its build; files are replaced atomically). Prints the bin
+# directory to put on PATH; progress and each step's time go to stderr.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 version="${1:-$(node -p "require('$here/node_modules/@pulumi/pulumi/package.json').version" 2>/dev/null || echo 3.248.0)}"
@@ -62,8 +65,14 @@ GOMOD
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
   mv "$bin/pulumi.tmp" "$bin/pulumi"
 fi
-# Plugin shims point into this clone, so they are rewritten on every call — atomically, because other
-# processes may be executing them.
+# This clone's bin directory: the binary linked in, the shims written, each replaced atomically (other
+# processes of this clone may be executing them).
+bin="$here/.pulumi/cli-v$version/bin"
+mkdir -p "$bin"
+if ! [ "$cache/bin/pulumi" -ef "$bin/pulumi" ] && ! cmp -s "$cache/bin/pulumi" "$bin/pulumi"; then
+  ln -f "$cache/bin/pulumi" "$bin/pulumi.tmp.$$" 2>/dev/null || cp "$cache/bin/pulumi" "$bin/pulumi.tmp.$$"
+  mv "$bin/pulumi.tmp.$$" "$bin/pulumi"
+fi
 shim() {
   printf '#!/usr/bin/env bash\nexec node "%s" "$@"\n' "$2" > "$bin/$1.tmp.$$"
   chmod +x "$bin/$1.tmp.$$"
