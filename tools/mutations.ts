@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import ts from "typescript";
 import { type Edit, MUTATIONS, type Mutation } from "../test/mutations";
 import { repoRoot } from "./repo-root";
@@ -55,7 +55,8 @@ async function main(): Promise<number> {
   try {
     const base = join(scratch, "base");
     copyRepository(root, base);
-    const env = { ...process.env, ...isolatedPulumiCli(root, scratch, selected) };
+    // Each copy runs scripts/ensure-pulumi.sh itself: its CLI bin directory and shims are its own.
+    const env = process.env;
     const reports: Report[] = [];
     const controls = new Map<string, TestRun>();
     const runnable = selected.filter((m) => !m.pending);
@@ -141,23 +142,6 @@ function copyOf(base: string, dir: string): string {
   const linked = spawnSync(process.execPath, [join(dir, "scripts", "link-self.js")], { encoding: "utf8" });
   if (linked.status !== 0) throw new Error(`scripts/link-self.js failed in ${dir}: ${linked.stderr}`);
   return dir;
-}
-
-/**
- * scripts/ensure-pulumi.sh points the language-host shim of its cache at the clone that ran it, and the cache is
- * shared by every clone on this machine: the copies get a cache of their own (the CLI binary linked, the shims
- * theirs), so that no copy repoints, or deletes from under them, the shims other clones use.
- */
-function isolatedPulumiCli(root: string, scratch: string, selected: Mutation[]): NodeJS.ProcessEnv {
-  if (!selected.some((m) => !m.pending && m.catches.file.startsWith("test/e2e/"))) return {};
-  const built = spawnSync("bash", [join(root, "scripts", "ensure-pulumi.sh")], { encoding: "utf8" });
-  if (built.status !== 0) return {}; // the e2e tests skip, and their entries are reported invalid
-  const bin = built.stdout.trim().split("\n").pop() as string;
-  const cache = join(scratch, "pulumi-cache");
-  const own = join(cache, basename(dirname(bin)), "bin");
-  mkdirSync(own, { recursive: true });
-  symlinkSync(join(bin, "pulumi"), join(own, "pulumi"));
-  return { PULUMI_TALEND_CACHE: cache };
 }
 
 /** Applies the edits to the copy and compiles each edited TypeScript file into its dist/ twin; the problems, if any. */

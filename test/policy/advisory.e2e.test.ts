@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
-import { pinnedProject, summary, violations, withPack } from "./support";
+import { summary, violations, withPack } from "./support";
 
 const skip = pulumiCli().reason;
 const f = e2eFixture();
@@ -28,7 +28,7 @@ const EXPECTED: Array<[string, string, RegExp]> = [
 ];
 
 test("up with its preview: each advisory rule warns, names the resource and the fix, and the stack is applied", { skip, timeout: 300_000 }, async () => {
-  const s = await f.stack({ program: PROGRAM, files: { "Pulumi.yaml": pinnedProject("e2e") } });
+  const s = await f.stack({ program: PROGRAM });
   const r = await withPack(s, "up");
   assert.equal(r.code, 0, summary(r));
   const found = violations(r);

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
-import { type Violation, pinnedProject, summary, violations, withPack } from "./support";
+import { type Violation, summary, violations, withPack } from "./support";
 
 const skip = pulumiCli().reason;
 const f = e2eFixture();
@@ -37,7 +37,7 @@ function assertRefused(r: Awaited<ReturnType<typeof withPack>>, expected: Array<
 }
 
 test("preview, then up with its preview: every mandatory rule refused at once, nothing sent to Talend", { skip, timeout: 300_000 }, async () => {
-  const s = await f.stack({ program: program(BREAKS.admin, BREAKS.write, BREAKS.secrets), files: { "Pulumi.yaml": pinnedProject("e2e") } });
+  const s = await f.stack({ program: program(BREAKS.admin, BREAKS.write, BREAKS.secrets) });
   const all = Object.values(EXPECTED).flat();
   const before = mutations();
   assertRefused(await withPack(s, "preview"), all);
@@ -47,7 +47,7 @@ test("preview, then up with its preview: every mandatory rule refused at once, n
 
 for (const [rule, line] of Object.entries(BREAKS) as Array<[keyof typeof BREAKS, string]>) {
   test(`up --skip-preview: ${EXPECTED[rule].map((e) => e.policy).join(" and ")} refuse(s) the resource before its step, nothing sent to Talend`, { skip, timeout: 300_000 }, async () => {
-    const s = await f.stack({ program: program(line), files: { "Pulumi.yaml": pinnedProject("e2e") } });
+    const s = await f.stack({ program: program(line) });
     const before = mutations();
     assertRefused(await withPack(s, "up --skip-preview"), EXPECTED[rule]);
     assert.equal(mutations(), before, "no POST, PUT or DELETE reached Talend");

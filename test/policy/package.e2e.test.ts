@@ -9,7 +9,7 @@ import { after, test } from "node:test";
 import { promisify } from "node:util";
 import { repoRoot } from "../../tools/repo-root";
 import { e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
-import { pinnedProject, summary, violations, withPack } from "./support";
+import { summary, violations, withPack } from "./support";
 
 const skip = pulumiCli().reason;
 const f = e2eFixture();
@@ -52,7 +52,7 @@ test("the packed tarball's policy pack runs from node_modules/pulumi-talend/poli
     const marks = join(work, "entry-points.txt");
     const entryPoints = [join(app, "node_modules", "pulumi-talend", "dist", "policy", "index.js"), join(app, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack", "index.js"), join(app, "node_modules", "@pulumi", "policy", "index.js")];
     for (const file of entryPoints) writeFileSync(file, MARK(marks) + readFileSync(file, "utf8"));
-    const stack = await f.stack({ program: PROGRAM, app, files: { "Pulumi.yaml": pinnedProject("talend-policy-app") } });
+    const stack = await f.stack({ program: PROGRAM, app });
     const r = await withPack(stack, "preview");
     assert.notEqual(r.code, 0, summary(r));
     assert.deepEqual(violations(r).map((v) => [v.level, v.policy, v.resource]), [

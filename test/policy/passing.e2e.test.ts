@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { repoRoot } from "../../tools/repo-root";
 import { e2eFixture, pulumiCli } from "../helpers/pulumi-engine";
-import { assertNoViolation, pinnedProject, summary, withPack } from "./support";
+import { assertNoViolation, summary, withPack } from "./support";
 /** The pack reports the package's version (policy/package.json follows it). */
 const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(repoRoot(), "package.json"), "utf8")).version;
 
@@ -36,7 +36,7 @@ const CONFIG = {
 };
 
 test("a program keeping every rule: no violation in preview or up --skip-preview, and it is applied", { skip, timeout: 300_000 }, async () => {
-  const s = await f.stack({ program: PROGRAM, files: { "Pulumi.yaml": pinnedProject("e2e") } });
+  const s = await f.stack({ program: PROGRAM });
   const preview = await withPack(s, "preview", CONFIG);
   assert.equal(preview.code, 0, summary(preview));
   assertNoViolation(preview);
@@ -49,7 +49,7 @@ test("a program keeping every rule: no violation in preview or up --skip-preview
 });
 
 test("examples/bootstrap: no violation in preview or up", { skip, timeout: 300_000 }, async () => {
-  const s = await f.stack({ program: readFileSync(join(repoRoot(), "examples", "bootstrap", "index.ts"), "utf8"), files: { "Pulumi.yaml": pinnedProject("e2e") } });
+  const s = await f.stack({ program: readFileSync(join(repoRoot(), "examples", "bootstrap", "index.ts"), "utf8") });
   const preview = await withPack(s, "preview");
   assert.equal(preview.code, 0, summary(preview));
   assertNoViolation(preview);

@@ -1,24 +1,11 @@
-// Shared by the policy pack's CLI tests: the pack as CI enables it, the engine's report of violations, and this
-// clone's language host (the one with RunPlugin) pinned in the project.
+// Shared by the policy pack's CLI tests: the pack as CI enables it, and the engine's report of violations.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PulumiStack, RunResult } from "../helpers/pulumi-engine";
-import { repoRoot } from "../../tools/repo-root";
 
 /** The pack as docs/policy.md tells CI to enable it. */
 export const PACK = "node_modules/pulumi-talend/policy";
-
-/**
- * Pulumi.yaml naming this clone's tools/language-host.js as the nodejs language plugin. The CLI's shared plugin
- * directory (scripts/ensure-pulumi.sh) points at whichever clone ran it last, which may be one without RunPlugin.
- */
-export function pinnedProject(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "pulumi-talend-host-"));
-  writeFileSync(join(dir, "pulumi-language-nodejs"), `#!/usr/bin/env bash\nexec node "${join(repoRoot(), "tools", "language-host.js")}" "$@"\n`, { mode: 0o755 });
-  return `name: ${name}\nruntime: nodejs\nmain: index.ts\nplugins:\n  languages:\n    - name: nodejs\n      path: ${dir}\n`;
-}
 
 export interface Violation {
   level: "mandatory" | "advisory";
