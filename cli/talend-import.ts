@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // talend-import: reads the service accounts and workspace grants that already exist in a tenant and writes a
-// Pulumi program that adopts them unchanged. Exit code 0 when a program was written, 1 when the tenant could
-// not be read or nothing matched, 2 on bad usage. Errors are one line with the fix; no credential is printed.
+// Pulumi program (TypeScript, or Pulumi YAML with --language yaml) that adopts them unchanged. Exit code 0 when a
+// program was written, 1 when the tenant could not be read or nothing matched, 2 on bad usage. Errors are one line with the fix; no credential is printed.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
@@ -14,12 +14,14 @@ import { WorkspacePermissionInputsSchema } from "../provider/workspace-permissio
 import { joinCredentialValues } from "./credential-args";
 
 const USAGE = `usage: talend-import [--region eu|us|us-west|ap|au | --endpoint URL] [--token PAT]
-                     [--name GLOB]... [--environment NAME] [--out DIR [--force]]
-Writes a Pulumi TypeScript program that adopts the tenant's service accounts (with their account
-permissions) and their workspace permissions, to DIR/index.ts (plus Pulumi.yaml and package.json when
-absent) or to stdout. --name keeps accounts whose name matches (* and ?; repeatable); --environment keeps
-the grants in that environment, and the accounts holding one there. Settings as for the provider:
-TALEND_REGION / TALEND_ENDPOINT / TALEND_TOKEN. The PAT needs "Service Account - Manage"
+                     [--name GLOB]... [--environment NAME] [--language typescript|yaml]
+                     [--out DIR [--force]]
+Writes a Pulumi program that adopts the tenant's service accounts (with their account permissions) and
+their workspace permissions: TypeScript to DIR/index.ts (plus Pulumi.yaml and package.json when absent),
+or with --language yaml a Pulumi YAML program to DIR/Pulumi.yaml (plus package.json when absent, for the
+plugin); without --out, to stdout. --name keeps accounts whose name matches (* and ?; repeatable);
+--environment keeps the grants in that environment, and the accounts holding one there. Settings as for
+the provider: TALEND_REGION / TALEND_ENDPOINT / TALEND_TOKEN. The PAT needs "Service Account - Manage"
 (TMC_SERVICE_ACCOUNT_MANAGEMENT) and "Users - Manage" (TMC_USER_MANAGEMENT).`;
 
 /** One grant as found in Talend, keyed by names wherever the names are unambiguous. */
@@ -89,13 +91,21 @@ const RESERVED = new Set(
   "await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield talend".split(" "),
 );
 
-/** TypeScript identifiers for resource names (only the program's readability depends on them). */
-function identifiers(resourceNames: string[]): Map<string, string> {
+/** A TypeScript identifier for a resource name. */
+function tsIdentifier(name: string): string {
+  const id = name.replace(/[-.]+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+  return /^[0-9]/.test(id) || RESERVED.has(id) ? `account${id.charAt(0).toUpperCase()}${id.slice(1)}` : id;
+}
+
+/** A key of a YAML program's `resources`: the resource name, but `pulumi` (the YAML host's own variable). */
+const yamlKey = (name: string) => (name === "pulumi" ? "account-pulumi" : name);
+
+/** Unique program-local names (variables, YAML keys) for resource names; only the program's readability depends on them. */
+function localNames(resourceNames: string[], local: (name: string) => string): Map<string, string> {
   const out = new Map<string, string>();
   const used = new Set<string>();
   for (const name of resourceNames) {
-    let id = name.replace(/[-.]+([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-    if (/^[0-9]/.test(id) || RESERVED.has(id)) id = `account${id.charAt(0).toUpperCase()}${id.slice(1)}`;
+    const id = local(name);
     let candidate = id;
     for (let i = 2; used.has(candidate); i++) candidate = `${id}${i}`;
     used.add(candidate);
@@ -111,11 +121,31 @@ export function globToRegExp(glob: string): RegExp {
 
 // --- the program ------------------------------------------------------------------------------------------
 
+export const LANGUAGES = ["typescript", "yaml"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 const str = (s: string) => JSON.stringify(s);
 const list = (xs: string[]) => `[${xs.map(str).join(", ")}]`;
 
-/** The Pulumi program for an inventory: deterministic (sorted, no timestamps), so re-imports diff cleanly. */
-export function renderProgram(inv: Inventory): { program: string; accounts: number; grants: number; skipped: string[] } {
+type Where = { workspaceId: string } | { workspace: string; environment: string };
+
+/** One thing the program says, in order; `comments` precede it. A note is comments only (a grant not imported). */
+type Declaration =
+  | { kind: "account"; comments: string[]; name: string; permissions: string[]; talendName: string }
+  | { kind: "grant"; comments: string[]; name: string; account: string; where: Where; permissions: string[] }
+  | { kind: "note"; comments: string[] };
+
+/** What an inventory declares, whatever the language: names, order, and what is left out (as comments). */
+export interface Declarations {
+  header: string[];
+  declarations: Declaration[];
+  accounts: number;
+  grants: number;
+  skipped: string[];
+}
+
+/** Deterministic (sorted, no timestamps), so re-imports diff cleanly. */
+export function declare(inv: Inventory): Declarations {
   const skipped: string[] = [];
   const accounts = [...inv.accounts].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const declarable = accounts.filter((a) => {
@@ -126,61 +156,116 @@ export function renderProgram(inv: Inventory): { program: string; accounts: numb
     return !reason;
   });
   const acctNames = uniqueNames(declarable.map((a) => ({ identity: a.name, base: sanitize(a.name) })));
-  const vars = identifiers(declarable.map((a) => acctNames.names.get(a.name) as string));
   const grantItems = declarable.flatMap((a) =>
     a.grants.map((g) => ({ a, g, identity: [a.name, g.environment, g.workspace, g.workspaceId ?? ""].join("\u0000"), base: [acctNames.names.get(a.name), sanitize(g.environment), sanitize(g.workspace)].join(".") })),
   );
   const grantNames = uniqueNames(grantItems);
 
-  const lines: string[] = [];
   const scope = [inv.filters.names.length ? `accounts matching ${inv.filters.names.map(str).join(" or ")}` : "", inv.filters.environment ? `environment ${str(inv.filters.environment)}` : ""].filter(Boolean).join(", ");
-  lines.push(
-    `// Generated by talend-import from ${inv.source}${scope ? ` (${scope})` : ""}.`,
-    "// `pulumi up` adopts these accounts and grants as they are and changes nothing in Talend; from then on this",
-    "// program is authoritative for them: edit, preview, apply.",
-  );
-  if (inv.filters.environment) lines.push("// Accounts are tenant-wide: keep each in one stack only, or the stacks will fight over its permissions.");
-  for (const s of skipped) lines.push(`// Not imported: ${s}.`);
+  const header = [
+    `Generated by talend-import from ${inv.source}${scope ? ` (${scope})` : ""}.`,
+    "`pulumi up` adopts these accounts and grants as they are and changes nothing in Talend; from then on this",
+    "program is authoritative for them: edit, preview, apply.",
+  ];
+  if (inv.filters.environment) header.push("Accounts are tenant-wide: keep each in one stack only, or the stacks will fight over its permissions.");
+  for (const s of skipped) header.push(`Not imported: ${s}.`);
   const said = (names: Map<string, string>, group: string[], label: (identity: string) => string) => group.map((i) => `${label(i)} as ${str(names.get(i) as string)}`).join(", ");
-  for (const group of acctNames.collisions) lines.push(`// Names that collide once sanitised, kept apart: ${said(acctNames.names, group, str)}.`);
-  for (const group of grantNames.collisions) lines.push(`// Names that collide once sanitised, kept apart: ${said(grantNames.names, group, (i) => str(i.split("\u0000").slice(0, 3).join("/")))}.`);
-  lines.push('import * as talend from "pulumi-talend";');
+  for (const group of acctNames.collisions) header.push(`Names that collide once sanitised, kept apart: ${said(acctNames.names, group, str)}.`);
+  for (const group of grantNames.collisions) header.push(`Names that collide once sanitised, kept apart: ${said(grantNames.names, group, (i) => str(i.split("\u0000").slice(0, 3).join("/")))}.`);
 
+  const declarations: Declaration[] = [];
   let grantCount = 0;
   for (const a of declarable) {
-    const name = acctNames.names.get(a.name) as string;
-    const v = vars.get(name) as string;
-    lines.push(
-      "",
-      `// ${str(a.name)} (${a.id}): its secret cannot be recovered (Talend shows it once, at creation); clientSecret stays empty.`,
-      `// To rotate to a secret managed here, replace \`adoptExisting: true\` with \`rotateSecret: "1"\` (deletes and recreates the account).`,
-      `const ${v} = new talend.ServiceAccount(${str(name)}, {`,
-      `  name: ${str(a.name)},`,
-      `  permissions: ${list([...new Set(a.permissions)].sort())},`,
-      "  adoptExisting: true,",
-      "});",
-    );
+    const account = acctNames.names.get(a.name) as string;
+    declarations.push({
+      kind: "account",
+      comments: [
+        `${str(a.name)} (${a.id}): its secret cannot be recovered (Talend shows it once, at creation); clientSecret stays empty.`,
+        'To rotate to a secret managed here, replace `adoptExisting: true` with `rotateSecret: "1"` (deletes and recreates the account).',
+      ],
+      name: account,
+      talendName: a.name,
+      permissions: [...new Set(a.permissions)].sort(),
+    });
     const grants = grantItems.filter((i) => i.a === a).sort((x, y) => (x.base < y.base ? -1 : x.base > y.base ? 1 : 0));
     for (const { g, identity } of grants) {
-      const where = g.workspaceId ? [`  workspaceId: ${str(g.workspaceId)},`] : [`  workspace: ${str(g.workspace)},`, `  environment: ${str(g.environment)},`];
-      const parsed = WorkspacePermissionInputsSchema.safeParse({ serviceAccountId: a.id, workspaceId: g.workspaceId, workspace: g.workspaceId ? undefined : g.workspace, environment: g.workspaceId ? undefined : g.environment, permissions: g.permissions });
+      const where: Where = g.workspaceId ? { workspaceId: g.workspaceId } : { workspace: g.workspace, environment: g.environment };
+      const parsed = WorkspacePermissionInputsSchema.safeParse({ serviceAccountId: a.id, ...where, permissions: g.permissions });
       if (!parsed.success) {
-        lines.push(`// Not imported: ${str(a.name)} on ${str(`${g.environment}/${g.workspace}`)} holds ${list(g.permissions)}: ${parsed.error.issues[0]?.message}.`);
+        declarations.push({ kind: "note", comments: [`Not imported: ${str(a.name)} on ${str(`${g.environment}/${g.workspace}`)} holds ${list(g.permissions)}: ${parsed.error.issues[0]?.message}.`] });
         continue;
       }
-      if (g.note) lines.push(`// ${g.note}`);
-      lines.push(
-        `new talend.WorkspacePermission(${str(grantNames.names.get(identity) as string)}, {`,
-        `  serviceAccountId: ${v}.clientId,`,
-        ...where,
-        `  permissions: ${list(parsed.data.permissions)},`,
-        "  adoptExisting: true,",
-        "});",
-      );
+      declarations.push({ kind: "grant", comments: g.note ? [g.note] : [], name: grantNames.names.get(identity) as string, account, where, permissions: parsed.data.permissions });
       grantCount++;
     }
   }
-  return { program: `${lines.join("\n")}\n`, accounts: declarable.length, grants: grantCount, skipped };
+  return { header, declarations, accounts: declarable.length, grants: grantCount, skipped };
+}
+
+/** The TypeScript program: the package's classes, each grant referencing its account's variable. */
+function renderTypeScript(d: Declarations): string {
+  const vars = localNames(d.declarations.flatMap((x) => (x.kind === "account" ? [x.name] : [])), tsIdentifier);
+  const lines = [...d.header.map((c) => `// ${c}`), 'import * as talend from "pulumi-talend";'];
+  for (const x of d.declarations) {
+    if (x.kind === "account") lines.push("");
+    lines.push(...x.comments.map((c) => `// ${c}`));
+    if (x.kind === "account")
+      lines.push(`const ${vars.get(x.name)} = new talend.ServiceAccount(${str(x.name)}, {`, `  name: ${str(x.talendName)},`, `  permissions: ${list(x.permissions)},`, "  adoptExisting: true,", "});");
+    if (x.kind === "grant")
+      lines.push(
+        `new talend.WorkspacePermission(${str(x.name)}, {`,
+        `  serviceAccountId: ${vars.get(x.account)}.clientId,`,
+        ...Object.entries(x.where).map(([k, v]) => `  ${k}: ${str(v)},`),
+        `  permissions: ${list(x.permissions)},`,
+        "  adoptExisting: true,",
+        "});",
+      );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A YAML scalar for a literal string: JSON's double quotes are YAML's; `$$` keeps a `$` from interpolating. */
+const yamlString = (s: string) => str(s.split("$").join("$$"));
+const yamlList = (xs: string[]) => `[${xs.map(yamlString).join(", ")}]`;
+/** A key or name plain where YAML reads it as that string, quoted otherwise ("123", "yes", "null"). */
+const yamlName = (s: string) => (/^[a-z][a-z0-9.-]*$/.test(s) && !/^(y|n|yes|no|on|off|true|false|null)$/.test(s) ? s : yamlString(s));
+
+/** The head of Pulumi.yaml: the project, and for YAML the plugin from node_modules/.bin (docs/languages.md). */
+function projectHead(project: string, language: Language): string {
+  const lines = [`name: ${yamlName(project)}`, `runtime: ${language === "yaml" ? "yaml" : "nodejs"}`, ...(language === "typescript" ? ["main: index.ts"] : []), "description: Talend service accounts and grants, imported by talend-import"];
+  if (language === "yaml")
+    lines.push("plugins:", "  providers:", "    # pulumi-resource-talend, put in node_modules/.bin by `npm install` here; a path keeps the engine from", "    # trying to download it (there is no download server for talend).", "    - name: talend", "      path: ./node_modules/.bin");
+  return `${lines.join("\n")}\n`;
+}
+
+/** The Pulumi YAML program (the whole Pulumi.yaml): the plugin's types, each grant referencing its account. */
+function renderYaml(d: Declarations, project: string): string {
+  const keys = localNames(d.declarations.flatMap((x) => (x.kind === "note" ? [] : [x.name])), yamlKey);
+  // The key is the resource's name unless it had to differ (then `name:` keeps the name, as in TypeScript).
+  const head = (name: string, type: string) => [`  ${yamlName(keys.get(name) as string)}:`, `    type: talend:index:${type}`, ...(keys.get(name) === name ? [] : [`    name: ${yamlString(name)}`]), "    properties:"];
+  const resources: string[] = [];
+  for (const x of d.declarations) {
+    if (x.kind === "account" && resources.length) resources.push("");
+    resources.push(...x.comments.map((c) => `  # ${c}`));
+    if (x.kind === "account") resources.push(...head(x.name, "ServiceAccount"), `      name: ${yamlString(x.talendName)}`, `      permissions: ${yamlList(x.permissions)}`, "      adoptExisting: true");
+    if (x.kind === "grant")
+      resources.push(
+        ...head(x.name, "WorkspacePermission"),
+        `      serviceAccountId: \${${keys.get(x.account)}.clientId}`,
+        ...Object.entries(x.where).map(([k, v]) => `      ${k}: ${yamlString(v)}`),
+        `      permissions: ${yamlList(x.permissions)}`,
+        "      adoptExisting: true",
+      );
+  }
+  const hasResources = d.declarations.some((x) => x.kind !== "note");
+  return `${d.header.map((c) => `# ${c}`).join("\n")}\n${projectHead(project, "yaml")}resources:${hasResources ? "" : " {}"}\n${resources.join("\n")}${resources.length ? "\n" : ""}`;
+}
+
+/** The program for an inventory in `language`; `project` names a YAML program's project (it is its Pulumi.yaml). */
+export function renderProgram(inv: Inventory, opts: { language?: Language; project?: string } = {}): { program: string; accounts: number; grants: number; skipped: string[] } {
+  const d = declare(inv);
+  const program = opts.language === "yaml" ? renderYaml(d, opts.project ?? "talend-tenant") : renderTypeScript(d);
+  return { program, accounts: d.accounts, grants: d.grants, skipped: d.skipped };
 }
 
 // --- reading the tenant -----------------------------------------------------------------------------------
@@ -245,6 +330,7 @@ function foundGrant(g: Permission, at: { workspace: string; environment: string 
 export const ImportOptionsSchema = z.object({
   settings: z.object({ region: z.string().optional(), endpoint: z.string().optional(), token: z.string().optional() }),
   filters: InventorySchema.shape.filters,
+  language: z.enum(LANGUAGES),
   out: z.string().optional(),
   force: z.boolean(),
 });
@@ -262,6 +348,7 @@ export function parseFlags(argv: string[]): ImportOptions | "help" {
         token: { type: "string" },
         name: { type: "string", multiple: true },
         environment: { type: "string" },
+        language: { type: "string" },
         out: { type: "string" },
         force: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -271,10 +358,12 @@ export function parseFlags(argv: string[]): ImportOptions | "help" {
     throw new TalendError({ kind: "config", message: (e as Error).message.split("\n")[0] ?? "bad arguments", hint: "run talend-import --help for the flags" });
   }
   if (values.help) return "help";
-  const empty = (["region", "endpoint", "token", "environment", "out"] as const).find((k) => values[k] === "") ?? (values.name?.includes("") ? "name" : undefined);
+  const empty = (["region", "endpoint", "token", "environment", "language", "out"] as const).find((k) => values[k] === "") ?? (values.name?.includes("") ? "name" : undefined);
   if (empty) throw new TalendError({ kind: "config", message: `--${empty} is empty`, hint: `give --${empty} a value, or leave it out` });
-  if (values.force && !values.out) throw new TalendError({ kind: "config", message: "--force without --out", hint: "--force only allows overwriting DIR/index.ts" });
-  return { settings: { region: values.region, endpoint: values.endpoint, token: values.token }, filters: { names: values.name ?? [], environment: values.environment }, out: values.out, force: values.force ?? false };
+  const language = LANGUAGES.find((l) => l === (values.language ?? "typescript"));
+  if (!language) throw new TalendError({ kind: "config", message: `--language is ${str(values.language ?? "")}`, hint: `pass --language ${LANGUAGES.join(" or --language ")}` });
+  if (values.force && !values.out) throw new TalendError({ kind: "config", message: "--force without --out", hint: `--force only allows overwriting DIR/${PROGRAM_FILE[language]}` });
+  return { settings: { region: values.region, endpoint: values.endpoint, token: values.token }, filters: { names: values.name ?? [], environment: values.environment }, language, out: values.out, force: values.force ?? false };
 }
 
 /** The provider's own settings reader; its messages name `talend:x` config keys, here they are flags. */
@@ -289,14 +378,22 @@ function settingsFrom(flags: ImportOptions["settings"], env: NodeJS.ProcessEnv) 
   }
 }
 
-/** Files written next to index.ts when absent, so that the directory is a ready Pulumi project. */
-function projectFiles(dir: string): Record<string, string> {
+/** The file the program goes to, per language: a YAML program is its project's Pulumi.yaml. */
+const PROGRAM_FILE: Record<Language, string> = { typescript: "index.ts", yaml: "Pulumi.yaml" };
+
+/** The Pulumi project's name: its directory's, sanitised. */
+const projectName = (dir: string) => sanitize(basename(resolve(dir)));
+
+/** Files written next to the program when absent, so that the directory is a ready Pulumi project. */
+function projectFiles(dir: string, language: Language): Record<string, string> {
   // dist/cli/ → the package root, whether run from a clone or from node_modules.
   const ours = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8"));
-  const project = sanitize(basename(resolve(dir)));
+  const project = projectName(dir);
+  // YAML needs the package too: `npm install` puts its plugin (pulumi-resource-talend) in node_modules/.bin.
+  const dependencies = { "@pulumi/pulumi": ours.peerDependencies["@pulumi/pulumi"], "pulumi-talend": `^${ours.version}`, ...(language === "typescript" ? { typescript: ours.devDependencies.typescript } : {}) };
   return {
-    "Pulumi.yaml": `name: ${project}\nruntime: nodejs\nmain: index.ts\ndescription: Talend service accounts and grants, imported by talend-import\n`,
-    "package.json": `${JSON.stringify({ name: project, private: true, dependencies: { "@pulumi/pulumi": ours.dependencies["@pulumi/pulumi"], "pulumi-talend": `^${ours.version}`, typescript: ours.devDependencies.typescript } }, null, 2)}\n`,
+    ...(language === "typescript" ? { "Pulumi.yaml": projectHead(project, language) } : {}),
+    "package.json": `${JSON.stringify({ name: project, private: true, dependencies }, null, 2)}\n`,
   };
 }
 
@@ -307,11 +404,12 @@ export async function runImport(argv: string[], env: NodeJS.ProcessEnv, io: { ou
     return 0;
   }
   const settings = settingsFrom(opts.settings, env);
-  const index = opts.out ? join(opts.out, "index.ts") : undefined;
-  if (index && existsSync(index) && !opts.force) throw new TalendError({ kind: "config", message: `${index} exists`, hint: "choose an empty directory, or pass --force to overwrite index.ts" });
+  const programFile = PROGRAM_FILE[opts.language];
+  const programPath = opts.out ? join(opts.out, programFile) : undefined;
+  if (programPath && existsSync(programPath) && !opts.force) throw new TalendError({ kind: "config", message: `${programPath} exists`, hint: `choose an empty directory, or pass --force to overwrite ${programFile}` });
   const client = new TalendClient({ endpoint: settings.baseUrl, credentials: { token: settings.token }, tokenCache: new TokenCache(), retry: { maxAttempts: 3 } });
   try {
-    const rendered = renderProgram(await readTenant(client, opts.filters));
+    const rendered = renderProgram(await readTenant(client, opts.filters), { language: opts.language, project: projectName(opts.out ?? ".") });
     const summary = `talend-import: ${rendered.accounts} service accounts, ${rendered.grants} workspace grants${rendered.skipped.length ? `, ${rendered.skipped.length} not imported (see the comments)` : ""}`;
     if (!opts.out) {
       io.out(rendered.program);
@@ -319,10 +417,10 @@ export async function runImport(argv: string[], env: NodeJS.ProcessEnv, io: { ou
       return 0;
     }
     mkdirSync(opts.out, { recursive: true });
-    writeFileSync(index as string, rendered.program);
-    const added = Object.entries(projectFiles(opts.out)).filter(([name]) => !existsSync(join(opts.out as string, name)));
+    writeFileSync(programPath as string, rendered.program);
+    const added = Object.entries(projectFiles(opts.out, opts.language)).filter(([name]) => !existsSync(join(opts.out as string, name)));
     for (const [name, text] of added) writeFileSync(join(opts.out, name), text);
-    io.out(`${summary} → ${[index, ...added.map(([n]) => join(opts.out as string, n))].join(", ")}\nnext: cd ${opts.out} && npm install && pulumi stack init && pulumi up   (adopts; changes nothing in Talend)\n`);
+    io.out(`${summary} → ${[programPath, ...added.map(([n]) => join(opts.out as string, n))].join(", ")}\nnext: cd ${opts.out} && npm install && pulumi stack init && pulumi up   (adopts; changes nothing in Talend)\n`);
     return 0;
   } finally {
     await client.close();

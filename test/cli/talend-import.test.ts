@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -52,6 +52,10 @@ async function importCli(args: string[], env: Record<string, string> = {}): Prom
   }
 }
 
+// YAML 1.2, as the YAML language host reads it; @pulumi/pulumi's own dependency (no types shipped).
+const { load: parseYaml } = require("js-yaml") as { load(text: string): unknown };
+type YamlProgram = { name: string; runtime: string; plugins: { providers: Array<{ name: string; path: string }> }; resources: Record<string, { type: string; name?: string; properties: Record<string, unknown> }> };
+
 const mutating = (e: TalendEmulator) => e.requests().filter((r) => r.method !== "GET" && r.path !== "/security/oauth/token");
 
 test("names: sanitised, stable, collisions kept apart by a hash of the Talend name", () => {
@@ -95,9 +99,61 @@ test("the program: what the provider would refuse is a comment, not a declaratio
   assert.equal(renderProgram(inv).program, r.program, "deterministic");
 });
 
+test("the YAML program: the same declarations as TypeScript, the plugin's types, grants referencing their accounts", () => {
+  const inv: Inventory = {
+    source: "http://tenant",
+    filters: { names: ["*"], environment: "prod" },
+    accounts: [
+      { id: "a1", name: "ok", permissions: ["TMC_ENGINE_USE", "TMC_ENGINE_USE"], grants: [{ environment: "prod", workspace: "ops", permissions: ["VIEW", "EXECUTE"] }, { environment: "prod", workspace: "dup", workspaceId: "w9", note: "several workspaces are named", permissions: ["VIEW"] }, { environment: "prod", workspace: "x", permissions: [] }] },
+      { id: "a2", name: "bad/name", permissions: [], grants: [] },
+      { id: "a3", name: "CI Runner", permissions: ["TMC_OPERATOR"], grants: [{ environment: "prod", workspace: "ops", permissions: ["VIEW"] }] },
+      { id: "a4", name: "ci-runner", permissions: [], grants: [] },
+      { id: "a5", name: "Pulumi", permissions: [], grants: [{ environment: "prod", workspace: "costs ${month}", permissions: ["AUTHOR"] }] },
+      { id: "a6", name: "123", permissions: [], grants: [] },
+      { id: "a7", name: "yes", permissions: [], grants: [] },
+    ],
+  };
+  const r = renderProgram(inv, { language: "yaml", project: "tenant" });
+  const ts = renderProgram(inv);
+  assert.deepEqual([r.accounts, r.grants, r.skipped], [ts.accounts, ts.grants, ts.skipped], "one inventory: the same counts and skips");
+  const doc = parseYaml(r.program) as YamlProgram;
+  assert.equal(doc.name, "tenant");
+  assert.equal(doc.runtime, "yaml");
+  assert.deepEqual(doc.plugins.providers, [{ name: "talend", path: "./node_modules/.bin" }]);
+  const named = Object.entries(doc.resources).map(([key, x]) => [x.name ?? key, x] as const);
+  assert.deepEqual(named.map(([n]) => n).sort(), [...ts.program.matchAll(/new talend\.\w+\("([^"]+)"/g)].map((m) => m[1]).sort(), "the same resource names as the TypeScript program");
+  const byName = new Map(named);
+  const collided = named.find(([, x]) => x.properties.name === "CI Runner")![0];
+  assert.match(collided, /^ci-runner-[0-9a-f]{6}$/, "names sanitised, collisions kept apart");
+  assert.deepEqual(byName.get("ok"), { type: "talend:index:ServiceAccount", properties: { name: "ok", permissions: ["TMC_ENGINE_USE"], adoptExisting: true } });
+  assert.deepEqual(byName.get("ok.prod.ops"), { type: "talend:index:WorkspacePermission", properties: { serviceAccountId: "${ok.clientId}", workspace: "ops", environment: "prod", permissions: ["EXECUTE", "VIEW"], adoptExisting: true } });
+  assert.deepEqual(byName.get("ok.prod.dup")?.properties, { serviceAccountId: "${ok.clientId}", workspaceId: "w9", permissions: ["VIEW"], adoptExisting: true }, "by id where the names are ambiguous");
+  assert.equal(byName.get(`${collided}.prod.ops`)?.properties.serviceAccountId, `\${${collided}.clientId}`);
+  // Every reference names a ServiceAccount declared under that key (the YAML host resolves `${key.clientId}` by key).
+  for (const [, x] of named.filter(([, x]) => x.type === "talend:index:WorkspacePermission")) {
+    const key = /^\$\{([^.}]+)\.clientId\}$/.exec(String(x.properties.serviceAccountId))?.[1];
+    assert.equal(doc.resources[key ?? ""]?.type, "talend:index:ServiceAccount", `${x.properties.serviceAccountId} names an account`);
+  }
+  // "pulumi" is the YAML host's own variable: the key differs, the resource name stays (as in TypeScript).
+  assert.deepEqual(doc.resources["account-pulumi"], { type: "talend:index:ServiceAccount", name: "pulumi", properties: { name: "Pulumi", permissions: [], adoptExisting: true } });
+  assert.equal(byName.get("pulumi.prod.costs-month")?.properties.serviceAccountId, "${account-pulumi.clientId}");
+  assert.equal(byName.get("pulumi.prod.costs-month")?.properties.workspace, "costs $${month}", "a literal $ is doubled, so the YAML host does not interpolate it");
+  assert.equal(byName.get("123")?.properties.name, "123", "a numeric name stays a string key");
+  assert.equal(byName.get("yes")?.properties.name, "yes");
+  assert.match(r.program, /^# Not imported: account "bad\/name" \(a2\): name must not contain control characters or slashes/m);
+  assert.match(r.program, /^ {2}# Not imported: "ok" on "prod\/x" holds \[\]: must name at least one/m);
+  assert.match(r.program, /^# Accounts are tenant-wide: keep each in one stack only/m);
+  assert.match(r.program, /^# Generated by talend-import from http:\/\/tenant \(accounts matching "\*", environment "prod"\)\.$/m);
+  assert.match(r.program, /^ {2}# To rotate to a secret managed here, replace `adoptExisting: true` with `rotateSecret: "1"`/m);
+  assert.equal(renderProgram(inv, { language: "yaml", project: "tenant" }).program, r.program, "deterministic");
+  const none = parseYaml(renderProgram({ ...inv, accounts: [inv.accounts[1]!] }, { language: "yaml" }).program) as YamlProgram;
+  assert.deepEqual(none.resources, {}, "nothing declarable is still a valid program");
+});
+
 test("bad input: one line with the fix, exit code ≠ 0, no stack trace", async (t) => {
   const cases: Array<[string, string[], Record<string, string>, number, RegExp]> = [
     ["unknown flag", ["--endpoint", emu.url, "--token", ADMIN, "--bogus"], {}, 2, /Unknown option '--bogus' — run talend-import --help/],
+    ["unknown language", ["--endpoint", emu.url, "--token", ADMIN, "--language", "python"], {}, 2, /--language is "python" — pass --language typescript or --language yaml/],
     ["no token", ["--endpoint", emu.url], {}, 2, /--token is not set — pass --token <personal access token> \(or export TALEND_TOKEN\)/],
     ["bad region", ["--region", "mars"], { TALEND_TOKEN: ADMIN }, 2, /--region is "mars" — pass --region eu\|us\|us-west\|ap\|au/],
     ["no permission to list accounts", ["--endpoint", emu.url, "--token", "emulator-viewer-pat"], {}, 1, /may not list service accounts \(403\) — give the PAT's user "Service Account - Manage" \(TMC_SERVICE_ACCOUNT_MANAGEMENT\)/],
@@ -129,6 +185,33 @@ test("filters: --name globs and --environment keep what they say, settings from 
   assert.equal(mutating(emu).length, 0, "reading sends nothing that changes anything");
 });
 
+test("--language yaml: filters as for TypeScript; --out writes Pulumi.yaml (the program) and package.json, never over a program", async () => {
+  const r = await importCli(["--name", "ci-*", "--name", "etl-?oader", "--environment", "production", "--language", "yaml"], { TALEND_ENDPOINT: emu.url, TALEND_TOKEN: ADMIN });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^talend-import: 1 service accounts, 1 workspace grants\n$/);
+  const doc = parseYaml(r.stdout) as YamlProgram;
+  assert.deepEqual(Object.keys(doc.resources), ["ci-runner", "ci-runner.production.ops"]);
+  assert.deepEqual(doc.resources["ci-runner.production.ops"]?.properties, { serviceAccountId: "${ci-runner.clientId}", workspace: "ops", environment: "production", permissions: ["EXECUTE", "VIEW"], adoptExisting: true });
+
+  const out = mkdtempSync(join(tmpdir(), "talend-import-yaml-"));
+  dirs.push(out);
+  const w = await importCli(["--endpoint", emu.url, "--token", ADMIN, "--language", "yaml", "--out", out]);
+  assert.equal(w.code, 0, w.stderr);
+  assert.match(w.stdout, /4 service accounts, 4 workspace grants → .*\/Pulumi\.yaml, .*\/package\.json\nnext: cd /);
+  assert.ok(!existsSync(join(out, "index.ts")), "no TypeScript in a YAML project");
+  assert.equal((parseYaml(readFileSync(join(out, "Pulumi.yaml"), "utf8")) as YamlProgram).name, out.split("/").pop()!.toLowerCase().replace(/[^a-z0-9]+/g, "-"));
+  const deps = JSON.parse(readFileSync(join(out, "package.json"), "utf8")).dependencies;
+  assert.deepEqual(Object.keys(deps).sort(), ["@pulumi/pulumi", "pulumi-talend"], "the plugin's package and its peer, no TypeScript");
+  const again = await importCli(["--endpoint", emu.url, "--token", ADMIN, "--language", "yaml", "--out", out]);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /Pulumi\.yaml exists — choose an empty directory, or pass --force to overwrite Pulumi\.yaml/);
+  writeFileSync(join(out, "package.json"), "{}");
+  const forced = await importCli(["--endpoint", emu.url, "--token", ADMIN, "--language", "yaml", "--out", out, "--force"]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.equal(readFileSync(join(out, "package.json"), "utf8"), "{}", "--force overwrites the program only");
+  assert.equal(mutating(emu).length, 0);
+});
+
 test("real CLI: import → up adopts with 0 mutating requests → preview no changes → refresh no drift → one edited grant is one PUT", { skip, timeout: 420_000 }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), "talend-import-"));
   dirs.push(out);
@@ -139,7 +222,7 @@ test("real CLI: import → up adopts with 0 mutating requests → preview no cha
     assert.match(r.stdout, /4 service accounts, 4 workspace grants/);
     program = readFileSync(join(out, "index.ts"), "utf8");
     assert.match(readFileSync(join(out, "Pulumi.yaml"), "utf8"), /runtime: nodejs/);
-    assert.ok(JSON.parse(readFileSync(join(out, "package.json"), "utf8")).dependencies["pulumi-talend"]);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(join(out, "package.json"), "utf8")).dependencies).sort(), ["@pulumi/pulumi", "pulumi-talend", "typescript"]);
     for (const name of ["ci-runner.development.ops", "ci-runner.production.ops", "etl-loader.development.analytics"]) assert.ok(program.includes(`WorkspacePermission("${name}"`), name);
     assert.match(program, /ServiceAccount\("ci-runner-[0-9a-f]{6}", \{\n  name: "CI Runner"/, "the colliding name is kept, disambiguated");
     assert.match(program, /Names that collide once sanitised, kept apart: "CI Runner" as "ci-runner-[0-9a-f]{6}", "ci-runner" as "ci-runner"/);

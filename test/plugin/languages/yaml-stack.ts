@@ -45,8 +45,8 @@ export function yamlExample(): string {
   return readFileSync(join(repoRoot(), "examples", "yaml-bootstrap", "Pulumi.yaml"), "utf8").replace("path: ./node_modules/.bin", `path: ${pluginDir()}`);
 }
 
-/** A YAML project (its Pulumi.yaml given) on the e2e fixture's emulator, the YAML host on PATH. */
-export async function yamlStack(f: ReturnType<typeof e2eFixture>, pulumiYaml: string, opts: { config?: Record<string, string>; withToken?: boolean } = {}): Promise<PulumiStack> {
+/** A YAML project (its Pulumi.yaml given; in `app` when given, else a temp dir) on the e2e fixture's emulator, the YAML host on PATH. */
+export async function yamlStack(f: ReturnType<typeof e2eFixture>, pulumiYaml: string, opts: { config?: Record<string, string>; withToken?: boolean; app?: string } = {}): Promise<PulumiStack> {
   const s = await f.stack({ program: "", files: { "Pulumi.yaml": pulumiYaml }, ...opts });
   s.env = { ...s.env, PATH: `${yamlHost().dir}:${s.env.PATH}` };
   return s;
