@@ -7,10 +7,10 @@ import { TalendClient } from "../../sdk";
 // The engine's side of the provider plugin's gRPC, without the CLI, over this clone's @pulumi/pulumi protocol
 // definitions (the wire format is the same across the peer range; the plugin under test brings its own copy).
 const pulumiDir = dirname(require.resolve("@pulumi/pulumi/package.json"));
-const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+export const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
 const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [pulumiDir] }));
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
-const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+export const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 
 /** A value the engine sends as a secret. */
 export const secret = (value: string) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
