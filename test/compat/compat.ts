@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { startEmulator } from "../../emulator";
+import { repoRoot } from "../../tools/repo-root";
 import { SERVER_GAP_CASES, startPlugin } from "../helpers/plugin-client";
+import { yamlHost } from "../plugin/languages/yaml-stack";
 import { PulumiStack, type Toolchain } from "../helpers/pulumi-engine";
 import { CHANGES, PROGRAM_CHANGES, type ProgramChange, ACCOUNT_KILL_POINTS, QUICK_KILL_POINT, killChangeResume, problems } from "../reliability/program-changes";
 import { BOTTOM, ENDS, type PeerRangeEnd, describe, ensureCli, ensureNode, envFor, installApp, packTarball, peerRangeMinimum, pulumiCopies } from "./toolchains";
@@ -159,6 +161,25 @@ for (const end of ENDS) {
         assert.equal(JSON.parse(readFileSync(pulumiPkg, "utf8")).version, end.pulumi);
       });
       for (const c of SERVER_GAP_CASES) await t.test(c.name, () => c.run(plugin, emulator));
+      if (end.name !== "top") return; // the bottom end's CLI runs YAML in `npm run test:languages`
+      await t.test(`Pulumi YAML: examples/yaml-bootstrap as shipped (plugin path ./node_modules/.bin), through CLI ${end.pulumi} and the YAML host: up, preview with no change, destroy`, { skip: yamlHost().reason }, async () => {
+        const example = readFileSync(join(repoRoot(), "examples", "yaml-bootstrap", "Pulumi.yaml"), "utf8");
+        const toolchain = { cliBin: await ensureCli(end), nodeBin, nodeModules: join(app, "node_modules") };
+        const stack = await PulumiStack.create({ program: "", files: { "Pulumi.yaml": example }, config: { "talend:endpoint": emulator.url }, secrets: { "talend:token": "emulator-admin-pat" }, toolchain });
+        stack.env = { ...stack.env, PATH: `${yamlHost().dir}:${stack.env.PATH}` };
+        const accounts = () => emulator.state().serviceAccounts.filter((a) => a.name.startsWith("yaml-")).map((a) => a.name).sort();
+        try {
+          await stack.up();
+          assert.equal((await stack.outputs()).seedStatus, "execution_successful");
+          assert.deepEqual(accounts(), ["yaml-auditor", "yaml-reporter", "yaml-runner"]);
+          const { changeSummary } = await stack.preview();
+          assert.deepEqual(Object.keys(changeSummary).filter((op) => op !== "same" && changeSummary[op]), [], JSON.stringify(changeSummary));
+          await stack.destroy();
+          assert.deepEqual(accounts(), []);
+        } finally {
+          stack.dispose();
+        }
+      });
     } finally {
       plugin.close();
       await emulator.close();
