@@ -10,8 +10,8 @@ import { closeServerGaps } from "./server-fixes";
 const root = join(__dirname, "..", "..", "..");
 const version: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
 const provider = new TalendProvider(version, readFileSync(join(root, "provider", "plugin", "schema.json"), "utf8"));
-closeServerGaps((config) => provider.configure(config));
-pulumi.provider.main(provider, process.argv.slice(2)).catch((e) => {
+const assertGapsClosed = closeServerGaps((config) => provider.configure(config));
+pulumi.provider.main(provider, process.argv.slice(2)).then(assertGapsClosed).catch((e) => {
   console.error(`pulumi-resource-talend: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
 });

