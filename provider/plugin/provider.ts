@@ -103,14 +103,15 @@ export class TalendProvider implements pulumi.provider.Provider {
 
   /** The lookups of lookups.ts as functions `talend:index:get*`, with the same arguments and results. */
   async invoke(token: string, inputs: Record<string, unknown>): Promise<pulumi.provider.InvokeResult> {
-    this.lookups ??= lookupsIn(new ProgramContext(this.talend()));
-    const name = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : token;
-    const lookup = (this.lookups as Record<string, (args: never) => Promise<unknown>>)[name];
-    if (!lookup) throw new Error(`pulumi-talend: unknown function "${token}"; the functions are ${Object.keys(this.lookups).map((f) => PREFIX + f).join(", ")}`);
+    // Every failure — the configuration, an unknown function, the lookup's own — is one line with its fix: the
+    // engine prints a failure's reason; a thrown error would reach the user with its stack.
     try {
+      this.lookups ??= lookupsIn(new ProgramContext(this.talend()));
+      const name = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : token;
+      const lookup = (this.lookups as Record<string, (args: never) => Promise<unknown>>)[name];
+      if (!lookup) throw new Error(`pulumi-talend: unknown function "${token}"; the functions are ${Object.keys(this.lookups).map((f) => PREFIX + f).join(", ")}`);
       return { outputs: compact(await lookup(unwrap(inputs).values as never)) };
     } catch (e) {
-      // A lookup's failure is one line with its fix (a RunError without stack): the engine prints the reason.
       return { failures: [{ property: "", reason: (e as Error).message }] };
     }
   }
