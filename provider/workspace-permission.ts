@@ -63,8 +63,13 @@ export class WorkspacePermission extends DynamicResource {
   declare readonly adopted: pulumi.Output<boolean>;
 
   constructor(name: string, args: WorkspacePermissionArgs, opts?: pulumi.CustomResourceOptions) {
-    super("WorkspacePermission", name, { resolvedWorkspaceId: undefined, adopted: undefined, ...args }, opts);
+    super("WorkspacePermission", name, workspacePermissionProps(args), opts);
   }
+}
+
+/** The grant resource's properties: the args and the outputs to fill (shared with the provider plugin's TaskRunner). */
+export function workspacePermissionProps(args: WorkspacePermissionArgs): pulumi.Inputs {
+  return { resolvedWorkspaceId: undefined, adopted: undefined, ...args };
 }
 
 /**

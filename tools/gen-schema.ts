@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EnvironmentSchema, type PermissionCatalog, TaskExtractSchema, WorkspaceSchema } from "../sdk";
 import { CONFIG_KEYS } from "../provider/settings";
+import { TaskRunnerInputsSchema } from "../provider/task-runner";
 import { HIDDEN, type JsonSchema, RESOURCES, classDoc, inputDocs, outputsOf, secretsOf, source } from "./gen-docs";
 import { repoRoot } from "./repo-root";
 
@@ -23,14 +24,17 @@ type ObjectType = { type: "object"; description?: string; properties: Record<str
 /** Named object types the functions' results refer to, filled while converting. */
 const types: Record<string, ObjectType> = {};
 
-/** A JSON Schema (from zod) as a Pulumi schema type; nested objects become named types `talend:index:<Name>`. */
-function pulumiType(s: JsonSchema | undefined, nameForObject: string): PulumiType {
+/**
+ * A JSON Schema (from zod) as a Pulumi schema type; nested objects become named types `talend:index:<Name>`, their
+ * properties described by `docs`.
+ */
+function pulumiType(s: JsonSchema | undefined, nameForObject: string, docs?: Map<string, string>): PulumiType {
   if (!s || (!s.type && !s.enum && !s.anyOf)) return { $ref: "pulumi.json#/Any" };
   if (s.anyOf) return { $ref: "pulumi.json#/Any" };
   if (s.enum) return { type: typeof s.enum[0] === "number" ? "number" : "string" };
-  if (s.type === "array") return { type: "array", items: pulumiType(s.items, nameForObject) };
+  if (s.type === "array") return { type: "array", items: pulumiType(s.items, nameForObject, docs) };
   if (s.type === "object" && s.properties) {
-    types[tok(nameForObject)] = objectType(s, nameForObject);
+    types[tok(nameForObject)] = objectType(s, nameForObject, docs);
     return { $ref: `#/types/${tok(nameForObject)}` };
   }
   if (s.type === "object") return { type: "object", additionalProperties: pulumiType(typeof s.additionalProperties === "object" ? s.additionalProperties : undefined, nameForObject) };
@@ -39,8 +43,15 @@ function pulumiType(s: JsonSchema | undefined, nameForObject: string): PulumiTyp
 }
 
 function objectType(s: JsonSchema, name: string, docs: Map<string, string> = new Map()): ObjectType {
-  const properties = Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, p]) => [k, property(pulumiType(p, `${name}${k[0]!.toUpperCase()}${k.slice(1)}`), docs.get(k))]));
-  return { type: "object", properties, ...(s.required?.length ? { required: [...s.required].sort() } : {}) };
+  const properties = Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, p]) => [k, property(pulumiType(p, `${name}${k[0]!.toUpperCase()}${k.slice(1)}`), docs.get(k), defaultOf(p))]));
+  // Required means "no default": a property with a default may be left out.
+  const required = (s.required ?? []).filter((k) => s.properties?.[k]?.default === undefined).sort();
+  return { type: "object", properties, ...(required.length ? { required } : {}) };
+}
+
+/** Pulumi schema defaults are scalars; the provider fills the others in check. */
+function defaultOf(p: JsonSchema): Partial<Property> {
+  return p.default !== undefined && typeof p.default !== "object" ? { default: p.default } : {};
 }
 
 function property(t: PulumiType, description?: string, extra: Partial<Property> = {}): Property {
@@ -76,6 +87,33 @@ const COMPONENT_OWNERS: Record<string, { type: string; doc: string }> = {
   TaskExecution: { type: "TaskExecutionResource", doc: "Served as a component holding the run (a TaskExecutionResource) and its request, so that an apply killed after the run's POST never runs the task twice." },
 };
 
+/**
+ * The plugin's other components (provider/plugin/components.ts): inputs from their zod schema, nested object types
+ * described by the doc comments of the file their schema comes from; outputs from the class.
+ */
+const COMPONENTS = [
+  {
+    type: "TaskRunner",
+    schema: TaskRunnerInputsSchema,
+    file: "task-runner",
+    types: { workspaces: { name: "TaskRunnerWorkspace", file: "task-runner" }, run: { name: "TaskRunnerRun", file: "task-execution" } },
+    // The account's secret, passed on.
+    secrets: secretsOf(source("service-account")),
+  },
+];
+
+/** Input properties (hidden ones left out) and the required ones (no default), from a zod schema and doc comments. */
+function inputsOf(type: string, schema: z.ZodObject, docs: Map<string, string>, secrets: Set<string>, nested: Record<string, { name: string; docs: Map<string, string> }> = {}) {
+  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const inputProperties: Record<string, Property> = {};
+  for (const [k, p] of Object.entries(json.properties ?? {})) {
+    if (HIDDEN.has(k)) continue;
+    inputProperties[k] = property(pulumiType(p, nested[k]?.name ?? `${type}${k}`, nested[k]?.docs), docs.get(k), { ...defaultOf(p), ...(secrets.has(k) ? { secret: true } : {}) });
+  }
+  const requiredInputs = (json.required ?? []).filter((k) => !HIDDEN.has(k) && json.properties?.[k]?.default === undefined).sort();
+  return { inputProperties, requiredInputs };
+}
+
 export function generateSchema(): string {
   for (const k of Object.keys(types)) delete types[k];
   const version: string = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version;
@@ -83,21 +121,12 @@ export function generateSchema(): string {
   const resources: Record<string, unknown> = {};
   for (const r of RESOURCES) {
     const file = source(r.files[0] as string);
-    const docs = inputDocs(file);
-    const json = z.toJSONSchema(r.schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
     const secrets = new Set(secretsOf(file));
-    const inputProperties: Record<string, Property> = {};
-    for (const [k, p] of Object.entries(json.properties ?? {})) {
-      if (HIDDEN.has(k)) continue;
-      inputProperties[k] = property(pulumiType(p, `${r.type}${k}`), docs.get(k), { ...(p.default !== undefined ? { default: p.default } : {}), ...(secrets.has(k) ? { secret: true } : {}) });
-      // Pulumi schema defaults are scalars; the provider fills the others in check.
-      if (typeof inputProperties[k]!.default === "object") delete inputProperties[k]!.default;
-    }
+    const { inputProperties, requiredInputs } = inputsOf(r.type, r.schema, inputDocs(file), secrets);
     // All inputs are also outputs; the class declares the rest.
     const properties: Record<string, Property> = Object.fromEntries(Object.entries(inputProperties).map(([k, p]) => [k, { ...p, default: undefined }]));
     for (const o of outputsOf(file)) properties[o.name] = property(properties[o.name] ?? outputType(o.type), o.doc || properties[o.name]?.description, secrets.has(o.name) ? { secret: true } : {});
     for (const p of Object.values(properties)) delete p.default;
-    const requiredInputs = (json.required ?? []).filter((k) => !HIDDEN.has(k) && (json.properties?.[k] as JsonSchema & { default?: unknown })?.default === undefined).sort();
     const required = outputsOf(file).filter((o) => !/\|\s*undefined/.test(o.type)).map((o) => o.name).sort();
     const resource = { inputProperties, requiredInputs, properties, required };
     const owner = COMPONENT_OWNERS[r.type];
@@ -109,6 +138,15 @@ export function generateSchema(): string {
     // the owner is a custom resource of its own type, the one `pulumi import` names.
     resources[tok(r.type)] = { description: `${classDoc(file)} ${owner.doc}`, isComponent: true, ...resource };
     resources[tok(owner.type)] = { description: `The custom resource inside a ${r.type} (which also records its create intent in state first): declare ${r.type}, import ${owner.type}.`, ...resource };
+  }
+  for (const c of COMPONENTS) {
+    const file = source(c.file);
+    const nested = Object.fromEntries(Object.entries(c.types).map(([k, t]) => [k, { name: t.name, docs: inputDocs(source(t.file)) }]));
+    const { inputProperties, requiredInputs } = inputsOf(c.type, c.schema, inputDocs(file), new Set(), nested);
+    const outputs = outputsOf(file);
+    const properties = Object.fromEntries(outputs.map((o) => [o.name, property(outputType(o.type), o.doc, c.secrets.includes(o.name) ? { secret: true } : {})]));
+    const required = outputs.filter((o) => !/\|\s*undefined/.test(o.type)).map((o) => o.name).sort();
+    resources[tok(c.type)] = { description: classDoc(file), isComponent: true, inputProperties, requiredInputs, properties, required };
   }
   const functions: Record<string, unknown> = {};
   for (const [name, f] of Object.entries(FUNCTIONS)) {

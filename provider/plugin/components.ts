@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { PermissionCatalog } from "../../sdk";
 import { type IntentArgs, intentProps } from "../intent";
+import { userError } from "../program-context";
 import { serviceAccountIntentArgs, serviceAccountProps } from "../service-account";
+import { type TaskRunnerArgs, declareTaskRunner, tasksAndPlansEditOf } from "../task-runner";
 import { taskExecutionProps, taskExecutionRequestKey } from "../task-execution";
+import { workspacePermissionProps } from "../workspace-permission";
 
 /**
  * The plugin's ServiceAccount and TaskExecution: multi-language components (`construct`) that register the same pair
@@ -62,4 +66,39 @@ export function construct(type: string, name: string, inputs: pulumi.Inputs, opt
   const state = Object.fromEntries(outputNames.map((k) => [k, k === "clientId" || k === "executionId" ? owner.id : owner[k]]));
   component.publish(state);
   return { urn: component.urn, state };
+}
+
+/**
+ * The plugin's TaskRunner: the TypeScript class's body (task-runner.ts) over the plugin's resources — the account and
+ * the run as the pairs above (intent + owner), the grants as WorkspacePermission — all under the runner and named as
+ * in TypeScript, so a runner declared in any language has the same resources and the same crash safety.
+ */
+export async function constructTaskRunner(name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, version: string, catalog: Promise<PermissionCatalog>): Promise<pulumi.provider.ConstructResult> {
+  const args = taskRunnerArgs(inputs);
+  // Read before anything is declared: a catalogue that cannot tell fails the construct with one error.
+  const tasksAndPlansEdit = tasksAndPlansEditOf(await catalog, name, userError);
+  const component = new Component(tok("TaskRunner"), name, {}, options);
+  const owner = (type: keyof typeof COMPONENTS, n: string, a: pulumi.Inputs, o: pulumi.CustomResourceOptions) => COMPONENTS[type]!.construct(n, a, component, o) as pulumi.CustomResource & Record<string, pulumi.Output<never>>;
+  const runner = declareTaskRunner(name, args, { parent: component, dependsOn: options.dependsOn, version }, {
+    tasksAndPlansEdit,
+    account: (n, a, o) => {
+      const account = owner("ServiceAccount", n, a, o);
+      return { clientId: account.id, clientSecret: account.clientSecret };
+    },
+    grant: (n, a, o) => new Owned(tok("WorkspacePermission"), n, workspacePermissionProps(a), o),
+    run: (n, a, o) => {
+      const run = owner("TaskExecution", n, a, o);
+      return { executionId: run.id, status: run.status };
+    },
+  });
+  component.publish(runner.outputs);
+  return { urn: component.urn, state: runner.outputs };
+}
+
+/** The engine's inputs as the runner's args: which resources it declares must be known when the program runs. */
+function taskRunnerArgs(inputs: pulumi.Inputs): TaskRunnerArgs {
+  const { workspaces, run } = inputs;
+  if (!Array.isArray(workspaces)) throw new pulumi.InputPropertyError({ propertyPath: "workspaces", reason: "TaskRunner.workspaces must be a list written in the program (its items may hold other resources' outputs)" });
+  if (run !== undefined && (pulumi.Output.isInstance(run) || typeof run !== "object")) throw new pulumi.InputPropertyError({ propertyPath: "run", reason: "TaskRunner.run must be an object written in the program (its fields may hold other resources' outputs or secrets)" });
+  return inputs as TaskRunnerArgs;
 }

@@ -1,10 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { PermissionCatalog } from "../../sdk";
 import { lookupsIn } from "../lookups";
-import { ProgramContext } from "../program-context";
+import { ProgramContext, programError } from "../program-context";
 import { type Handler, compact, handlerRegistry } from "../registry";
 import { Context } from "../context";
 import { readSettings } from "../settings";
-import { COMPONENTS, construct } from "./components";
+import { COMPONENTS, construct, constructTaskRunner } from "./components";
 import { importedState } from "./import";
 import { unwrap, wrap } from "./wire";
 
@@ -106,19 +107,40 @@ export class TalendProvider implements pulumi.provider.Provider {
     // Every failure — the configuration, an unknown function, the lookup's own — is one line with its fix: the
     // engine prints a failure's reason; a thrown error would reach the user with its stack.
     try {
-      this.lookups ??= lookupsIn(new ProgramContext(this.talend()));
+      const lookups = this.programLookups();
       const name = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : token;
-      const lookup = (this.lookups as Record<string, (args: never) => Promise<unknown>>)[name];
-      if (!lookup) throw new Error(`pulumi-talend: unknown function "${token}"; the functions are ${Object.keys(this.lookups).map((f) => PREFIX + f).join(", ")}`);
+      const lookup = (lookups as Record<string, (args: never) => Promise<unknown>>)[name];
+      if (!lookup) throw new Error(`pulumi-talend: unknown function "${token}"; the functions are ${Object.keys(lookups).map((f) => PREFIX + f).join(", ")}`);
       return { outputs: compact(await lookup(unwrap(inputs).values as never)) };
     } catch (e) {
       return { failures: [{ property: "", reason: (e as Error).message }] };
     }
   }
 
-  /** ServiceAccount and TaskExecution: the intent and the owner under a component (components.ts). */
+  /**
+   * ServiceAccount and TaskExecution: the intent and the owner under a component; TaskRunner: its account, grants and
+   * run, reading the catalogue as the lookups do (components.ts).
+   */
   async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    if (typeOf(type) === "TaskRunner") {
+      return constructTaskRunner(name, inputs, options, this.version, this.catalog());
+    }
     return construct(typeOf(type), name, inputs, options, this.outputNames.get(typeOf(type)) ?? [], this.version);
+  }
+
+  /** The tenant's catalogue as the lookups read it; a settings error as they report it (one line with the fix). */
+  private async catalog(): Promise<PermissionCatalog> {
+    try {
+      return await this.programLookups().getPermissionCatalog();
+    } catch (e) {
+      throw programError(e);
+    }
+  }
+
+  /** The lookups over the provider's configuration (settings read on first use). */
+  private programLookups(): ReturnType<typeof lookupsIn> {
+    this.lookups ??= lookupsIn(new ProgramContext(this.talend()));
+    return this.lookups;
   }
 
   private handler(urn: string): [Handler, string] {

@@ -14,7 +14,7 @@ test("the schema marks secrets and serves the resources and functions of the Typ
   assert.deepEqual(Object.keys(schema.config.variables).sort(), ["endpoint", "region", "tasksAndPlansEditPermission", "token"]);
   assert.equal(schema.resources["talend:index:ServiceAccount"].properties.clientSecret.secret, true);
   assert.equal(schema.resources["talend:index:TaskExecution"].inputProperties.clientSecret.secret, true);
-  assert.deepEqual(Object.keys(schema.resources).sort(), ["talend:index:ServiceAccount", "talend:index:ServiceAccountResource", "talend:index:TaskExecution", "talend:index:TaskExecutionResource", "talend:index:WorkspacePermission"]);
+  assert.deepEqual(Object.keys(schema.resources).sort(), ["talend:index:ServiceAccount", "talend:index:ServiceAccountResource", "talend:index:TaskExecution", "talend:index:TaskExecutionResource", "talend:index:TaskRunner", "talend:index:WorkspacePermission"]);
   assert.equal(schema.resources["talend:index:ServiceAccount"].isComponent, true);
   assert.equal(schema.resources["talend:index:ServiceAccountResource"].isComponent, undefined);
   assert.equal(schema.resources["talend:index:ServiceAccountResource"].properties.clientSecret.secret, true);
@@ -24,4 +24,21 @@ test("the schema marks secrets and serves the resources and functions of the Typ
   const reference = readFileSync(SCHEMA_FILE.replace(/provider\/plugin\/schema\.json$/, "docs/reference.md"), "utf8");
   assert.ok(reference.includes(schema.resources["talend:index:ServiceAccount"].inputProperties.rotateSecret.description));
   assert.equal(schema.language.go.respectSchemaVersion, true);
+});
+
+test("TaskRunner: the TypeScript class's inputs and outputs, its run typed as a TaskExecution without credentials", () => {
+  const runner = JSON.parse(generateSchema()).resources["talend:index:TaskRunner"];
+  const types = JSON.parse(generateSchema()).types;
+  assert.equal(runner.isComponent, true);
+  assert.deepEqual(Object.keys(runner.inputProperties), ["name", "workspaces", "operator", "extraPermissions", "rotateSecret", "uniqueSuffix", "run"]);
+  assert.deepEqual(runner.requiredInputs, ["name", "workspaces"]);
+  assert.deepEqual(Object.keys(runner.properties).sort(), ["clientId", "clientSecret", "executionId", "status"]);
+  assert.equal(runner.properties.clientSecret.secret, true);
+  assert.equal(runner.inputProperties.workspaces.items.$ref, "#/types/talend:index:TaskRunnerWorkspace");
+  assert.deepEqual(Object.keys(types["talend:index:TaskRunnerWorkspace"].properties), ["workspaceId", "workspace", "environment", "permissions"]);
+  const run = types["talend:index:TaskRunnerRun"].properties;
+  const execution = JSON.parse(generateSchema()).resources["talend:index:TaskExecution"].inputProperties;
+  assert.deepEqual(Object.keys(run), Object.keys(execution).filter((k) => k !== "clientId" && k !== "clientSecret"));
+  // Each field of the run is described as the TaskExecution input it is.
+  for (const [k, p] of Object.entries(run)) assert.equal((p as { description: string }).description, execution[k].description, k);
 });

@@ -29,6 +29,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 		r = &TaskExecution{}
 	case "talend:index:TaskExecutionResource":
 		r = &TaskExecutionResource{}
+	case "talend:index:TaskRunner":
+		r = &TaskRunner{}
 	case "talend:index:WorkspacePermission":
 		r = &WorkspacePermission{}
 	default:

@@ -13,6 +13,599 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+type TaskRunnerRun struct {
+	// Cancel the run when the resource is destroyed (or replaced) while it is still going.
+	CancelOnDestroy *bool `pulumi:"cancelOnDestroy"`
+	// Cancel the run when waitTimeoutMinutes is exceeded.
+	CancelOnTimeout *bool `pulumi:"cancelOnTimeout"`
+	// Environment name of `workspace`.
+	Environment *string `pulumi:"environment"`
+	// Fail the update when the run fails, and keep failing later updates until it is run again (the run stays in state either way).
+	FailOnError *bool `pulumi:"failOnError"`
+	// Log level of the run.
+	LogLevel *string `pulumi:"logLevel"`
+	// Context-parameter overrides. Secret values stay secret in state, diffs and logs.
+	Parameters map[string]string `pulumi:"parameters"`
+	// First polling interval; on long runs it grows to ten times this, at most 30 s.
+	PollIntervalSeconds *float64 `pulumi:"pollIntervalSeconds"`
+	// Also run again when the task, parameters, logLevel or timeoutMinutes change.
+	RerunOnChange *bool `pulumi:"rerunOnChange"`
+	// Task name, looked up in `workspace` of `environment`.
+	Task *string `pulumi:"task"`
+	// The task id (the `executable` of a task listing). Or give `task` + `workspace` + `environment`.
+	TaskId *string `pulumi:"taskId"`
+	// Talend-side timeout of the run, in minutes.
+	TimeoutMinutes *int `pulumi:"timeoutMinutes"`
+	// Any values: the task runs on create and again only when these change.
+	Triggers interface{} `pulumi:"triggers"`
+	// Wait for the run to end; false returns as soon as it started.
+	WaitForCompletion *bool `pulumi:"waitForCompletion"`
+	// Give up waiting after this long (then cancel, with cancelOnTimeout) and fail.
+	WaitTimeoutMinutes *float64 `pulumi:"waitTimeoutMinutes"`
+	// Workspace name of `task`.
+	Workspace *string `pulumi:"workspace"`
+}
+
+// Defaults sets the appropriate defaults for TaskRunnerRun
+func (val *TaskRunnerRun) Defaults() *TaskRunnerRun {
+	if val == nil {
+		return nil
+	}
+	tmp := *val
+	if tmp.CancelOnDestroy == nil {
+		cancelOnDestroy_ := true
+		tmp.CancelOnDestroy = &cancelOnDestroy_
+	}
+	if tmp.CancelOnTimeout == nil {
+		cancelOnTimeout_ := true
+		tmp.CancelOnTimeout = &cancelOnTimeout_
+	}
+	if tmp.FailOnError == nil {
+		failOnError_ := true
+		tmp.FailOnError = &failOnError_
+	}
+	if tmp.PollIntervalSeconds == nil {
+		pollIntervalSeconds_ := 5.0
+		tmp.PollIntervalSeconds = &pollIntervalSeconds_
+	}
+	if tmp.RerunOnChange == nil {
+		rerunOnChange_ := false
+		tmp.RerunOnChange = &rerunOnChange_
+	}
+	if tmp.WaitForCompletion == nil {
+		waitForCompletion_ := true
+		tmp.WaitForCompletion = &waitForCompletion_
+	}
+	if tmp.WaitTimeoutMinutes == nil {
+		waitTimeoutMinutes_ := 60.0
+		tmp.WaitTimeoutMinutes = &waitTimeoutMinutes_
+	}
+	return &tmp
+}
+
+// TaskRunnerRunInput is an input type that accepts TaskRunnerRunArgs and TaskRunnerRunOutput values.
+// You can construct a concrete instance of `TaskRunnerRunInput` via:
+//
+//	TaskRunnerRunArgs{...}
+type TaskRunnerRunInput interface {
+	pulumi.Input
+
+	ToTaskRunnerRunOutput() TaskRunnerRunOutput
+	ToTaskRunnerRunOutputWithContext(context.Context) TaskRunnerRunOutput
+}
+
+type TaskRunnerRunArgs struct {
+	// Cancel the run when the resource is destroyed (or replaced) while it is still going.
+	CancelOnDestroy pulumi.BoolPtrInput `pulumi:"cancelOnDestroy"`
+	// Cancel the run when waitTimeoutMinutes is exceeded.
+	CancelOnTimeout pulumi.BoolPtrInput `pulumi:"cancelOnTimeout"`
+	// Environment name of `workspace`.
+	Environment pulumi.StringPtrInput `pulumi:"environment"`
+	// Fail the update when the run fails, and keep failing later updates until it is run again (the run stays in state either way).
+	FailOnError pulumi.BoolPtrInput `pulumi:"failOnError"`
+	// Log level of the run.
+	LogLevel pulumi.StringPtrInput `pulumi:"logLevel"`
+	// Context-parameter overrides. Secret values stay secret in state, diffs and logs.
+	Parameters pulumi.StringMapInput `pulumi:"parameters"`
+	// First polling interval; on long runs it grows to ten times this, at most 30 s.
+	PollIntervalSeconds pulumi.Float64PtrInput `pulumi:"pollIntervalSeconds"`
+	// Also run again when the task, parameters, logLevel or timeoutMinutes change.
+	RerunOnChange pulumi.BoolPtrInput `pulumi:"rerunOnChange"`
+	// Task name, looked up in `workspace` of `environment`.
+	Task pulumi.StringPtrInput `pulumi:"task"`
+	// The task id (the `executable` of a task listing). Or give `task` + `workspace` + `environment`.
+	TaskId pulumi.StringPtrInput `pulumi:"taskId"`
+	// Talend-side timeout of the run, in minutes.
+	TimeoutMinutes pulumi.IntPtrInput `pulumi:"timeoutMinutes"`
+	// Any values: the task runs on create and again only when these change.
+	Triggers pulumi.Input `pulumi:"triggers"`
+	// Wait for the run to end; false returns as soon as it started.
+	WaitForCompletion pulumi.BoolPtrInput `pulumi:"waitForCompletion"`
+	// Give up waiting after this long (then cancel, with cancelOnTimeout) and fail.
+	WaitTimeoutMinutes pulumi.Float64PtrInput `pulumi:"waitTimeoutMinutes"`
+	// Workspace name of `task`.
+	Workspace pulumi.StringPtrInput `pulumi:"workspace"`
+}
+
+// Defaults sets the appropriate defaults for TaskRunnerRunArgs
+func (val *TaskRunnerRunArgs) Defaults() *TaskRunnerRunArgs {
+	if val == nil {
+		return nil
+	}
+	tmp := *val
+	if tmp.CancelOnDestroy == nil {
+		tmp.CancelOnDestroy = pulumi.BoolPtr(true)
+	}
+	if tmp.CancelOnTimeout == nil {
+		tmp.CancelOnTimeout = pulumi.BoolPtr(true)
+	}
+	if tmp.FailOnError == nil {
+		tmp.FailOnError = pulumi.BoolPtr(true)
+	}
+	if tmp.PollIntervalSeconds == nil {
+		tmp.PollIntervalSeconds = pulumi.Float64Ptr(5.0)
+	}
+	if tmp.RerunOnChange == nil {
+		tmp.RerunOnChange = pulumi.BoolPtr(false)
+	}
+	if tmp.WaitForCompletion == nil {
+		tmp.WaitForCompletion = pulumi.BoolPtr(true)
+	}
+	if tmp.WaitTimeoutMinutes == nil {
+		tmp.WaitTimeoutMinutes = pulumi.Float64Ptr(60.0)
+	}
+	return &tmp
+}
+func (TaskRunnerRunArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TaskRunnerRun)(nil)).Elem()
+}
+
+func (i TaskRunnerRunArgs) ToTaskRunnerRunOutput() TaskRunnerRunOutput {
+	return i.ToTaskRunnerRunOutputWithContext(context.Background())
+}
+
+func (i TaskRunnerRunArgs) ToTaskRunnerRunOutputWithContext(ctx context.Context) TaskRunnerRunOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TaskRunnerRunOutput)
+}
+
+func (i TaskRunnerRunArgs) ToTaskRunnerRunPtrOutput() TaskRunnerRunPtrOutput {
+	return i.ToTaskRunnerRunPtrOutputWithContext(context.Background())
+}
+
+func (i TaskRunnerRunArgs) ToTaskRunnerRunPtrOutputWithContext(ctx context.Context) TaskRunnerRunPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TaskRunnerRunOutput).ToTaskRunnerRunPtrOutputWithContext(ctx)
+}
+
+// TaskRunnerRunPtrInput is an input type that accepts TaskRunnerRunArgs, TaskRunnerRunPtr and TaskRunnerRunPtrOutput values.
+// You can construct a concrete instance of `TaskRunnerRunPtrInput` via:
+//
+//	        TaskRunnerRunArgs{...}
+//
+//	or:
+//
+//	        nil
+type TaskRunnerRunPtrInput interface {
+	pulumi.Input
+
+	ToTaskRunnerRunPtrOutput() TaskRunnerRunPtrOutput
+	ToTaskRunnerRunPtrOutputWithContext(context.Context) TaskRunnerRunPtrOutput
+}
+
+type taskRunnerRunPtrType TaskRunnerRunArgs
+
+func TaskRunnerRunPtr(v *TaskRunnerRunArgs) TaskRunnerRunPtrInput {
+	return (*taskRunnerRunPtrType)(v)
+}
+
+func (*taskRunnerRunPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**TaskRunnerRun)(nil)).Elem()
+}
+
+func (i *taskRunnerRunPtrType) ToTaskRunnerRunPtrOutput() TaskRunnerRunPtrOutput {
+	return i.ToTaskRunnerRunPtrOutputWithContext(context.Background())
+}
+
+func (i *taskRunnerRunPtrType) ToTaskRunnerRunPtrOutputWithContext(ctx context.Context) TaskRunnerRunPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TaskRunnerRunPtrOutput)
+}
+
+type TaskRunnerRunOutput struct{ *pulumi.OutputState }
+
+func (TaskRunnerRunOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TaskRunnerRun)(nil)).Elem()
+}
+
+func (o TaskRunnerRunOutput) ToTaskRunnerRunOutput() TaskRunnerRunOutput {
+	return o
+}
+
+func (o TaskRunnerRunOutput) ToTaskRunnerRunOutputWithContext(ctx context.Context) TaskRunnerRunOutput {
+	return o
+}
+
+func (o TaskRunnerRunOutput) ToTaskRunnerRunPtrOutput() TaskRunnerRunPtrOutput {
+	return o.ToTaskRunnerRunPtrOutputWithContext(context.Background())
+}
+
+func (o TaskRunnerRunOutput) ToTaskRunnerRunPtrOutputWithContext(ctx context.Context) TaskRunnerRunPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v TaskRunnerRun) *TaskRunnerRun {
+		return &v
+	}).(TaskRunnerRunPtrOutput)
+}
+
+// Cancel the run when the resource is destroyed (or replaced) while it is still going.
+func (o TaskRunnerRunOutput) CancelOnDestroy() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *bool { return v.CancelOnDestroy }).(pulumi.BoolPtrOutput)
+}
+
+// Cancel the run when waitTimeoutMinutes is exceeded.
+func (o TaskRunnerRunOutput) CancelOnTimeout() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *bool { return v.CancelOnTimeout }).(pulumi.BoolPtrOutput)
+}
+
+// Environment name of `workspace`.
+func (o TaskRunnerRunOutput) Environment() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *string { return v.Environment }).(pulumi.StringPtrOutput)
+}
+
+// Fail the update when the run fails, and keep failing later updates until it is run again (the run stays in state either way).
+func (o TaskRunnerRunOutput) FailOnError() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *bool { return v.FailOnError }).(pulumi.BoolPtrOutput)
+}
+
+// Log level of the run.
+func (o TaskRunnerRunOutput) LogLevel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *string { return v.LogLevel }).(pulumi.StringPtrOutput)
+}
+
+// Context-parameter overrides. Secret values stay secret in state, diffs and logs.
+func (o TaskRunnerRunOutput) Parameters() pulumi.StringMapOutput {
+	return o.ApplyT(func(v TaskRunnerRun) map[string]string { return v.Parameters }).(pulumi.StringMapOutput)
+}
+
+// First polling interval; on long runs it grows to ten times this, at most 30 s.
+func (o TaskRunnerRunOutput) PollIntervalSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *float64 { return v.PollIntervalSeconds }).(pulumi.Float64PtrOutput)
+}
+
+// Also run again when the task, parameters, logLevel or timeoutMinutes change.
+func (o TaskRunnerRunOutput) RerunOnChange() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *bool { return v.RerunOnChange }).(pulumi.BoolPtrOutput)
+}
+
+// Task name, looked up in `workspace` of `environment`.
+func (o TaskRunnerRunOutput) Task() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *string { return v.Task }).(pulumi.StringPtrOutput)
+}
+
+// The task id (the `executable` of a task listing). Or give `task` + `workspace` + `environment`.
+func (o TaskRunnerRunOutput) TaskId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *string { return v.TaskId }).(pulumi.StringPtrOutput)
+}
+
+// Talend-side timeout of the run, in minutes.
+func (o TaskRunnerRunOutput) TimeoutMinutes() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *int { return v.TimeoutMinutes }).(pulumi.IntPtrOutput)
+}
+
+// Any values: the task runs on create and again only when these change.
+func (o TaskRunnerRunOutput) Triggers() pulumi.AnyOutput {
+	return o.ApplyT(func(v TaskRunnerRun) interface{} { return v.Triggers }).(pulumi.AnyOutput)
+}
+
+// Wait for the run to end; false returns as soon as it started.
+func (o TaskRunnerRunOutput) WaitForCompletion() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *bool { return v.WaitForCompletion }).(pulumi.BoolPtrOutput)
+}
+
+// Give up waiting after this long (then cancel, with cancelOnTimeout) and fail.
+func (o TaskRunnerRunOutput) WaitTimeoutMinutes() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *float64 { return v.WaitTimeoutMinutes }).(pulumi.Float64PtrOutput)
+}
+
+// Workspace name of `task`.
+func (o TaskRunnerRunOutput) Workspace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerRun) *string { return v.Workspace }).(pulumi.StringPtrOutput)
+}
+
+type TaskRunnerRunPtrOutput struct{ *pulumi.OutputState }
+
+func (TaskRunnerRunPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**TaskRunnerRun)(nil)).Elem()
+}
+
+func (o TaskRunnerRunPtrOutput) ToTaskRunnerRunPtrOutput() TaskRunnerRunPtrOutput {
+	return o
+}
+
+func (o TaskRunnerRunPtrOutput) ToTaskRunnerRunPtrOutputWithContext(ctx context.Context) TaskRunnerRunPtrOutput {
+	return o
+}
+
+func (o TaskRunnerRunPtrOutput) Elem() TaskRunnerRunOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) TaskRunnerRun {
+		if v != nil {
+			return *v
+		}
+		var ret TaskRunnerRun
+		return ret
+	}).(TaskRunnerRunOutput)
+}
+
+// Cancel the run when the resource is destroyed (or replaced) while it is still going.
+func (o TaskRunnerRunPtrOutput) CancelOnDestroy() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.CancelOnDestroy
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Cancel the run when waitTimeoutMinutes is exceeded.
+func (o TaskRunnerRunPtrOutput) CancelOnTimeout() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.CancelOnTimeout
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Environment name of `workspace`.
+func (o TaskRunnerRunPtrOutput) Environment() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Environment
+	}).(pulumi.StringPtrOutput)
+}
+
+// Fail the update when the run fails, and keep failing later updates until it is run again (the run stays in state either way).
+func (o TaskRunnerRunPtrOutput) FailOnError() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.FailOnError
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Log level of the run.
+func (o TaskRunnerRunPtrOutput) LogLevel() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.LogLevel
+	}).(pulumi.StringPtrOutput)
+}
+
+// Context-parameter overrides. Secret values stay secret in state, diffs and logs.
+func (o TaskRunnerRunPtrOutput) Parameters() pulumi.StringMapOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) map[string]string {
+		if v == nil {
+			return nil
+		}
+		return v.Parameters
+	}).(pulumi.StringMapOutput)
+}
+
+// First polling interval; on long runs it grows to ten times this, at most 30 s.
+func (o TaskRunnerRunPtrOutput) PollIntervalSeconds() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.PollIntervalSeconds
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Also run again when the task, parameters, logLevel or timeoutMinutes change.
+func (o TaskRunnerRunPtrOutput) RerunOnChange() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.RerunOnChange
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Task name, looked up in `workspace` of `environment`.
+func (o TaskRunnerRunPtrOutput) Task() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Task
+	}).(pulumi.StringPtrOutput)
+}
+
+// The task id (the `executable` of a task listing). Or give `task` + `workspace` + `environment`.
+func (o TaskRunnerRunPtrOutput) TaskId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.TaskId
+	}).(pulumi.StringPtrOutput)
+}
+
+// Talend-side timeout of the run, in minutes.
+func (o TaskRunnerRunPtrOutput) TimeoutMinutes() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *int {
+		if v == nil {
+			return nil
+		}
+		return v.TimeoutMinutes
+	}).(pulumi.IntPtrOutput)
+}
+
+// Any values: the task runs on create and again only when these change.
+func (o TaskRunnerRunPtrOutput) Triggers() pulumi.AnyOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) interface{} {
+		if v == nil {
+			return nil
+		}
+		return v.Triggers
+	}).(pulumi.AnyOutput)
+}
+
+// Wait for the run to end; false returns as soon as it started.
+func (o TaskRunnerRunPtrOutput) WaitForCompletion() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *bool {
+		if v == nil {
+			return nil
+		}
+		return v.WaitForCompletion
+	}).(pulumi.BoolPtrOutput)
+}
+
+// Give up waiting after this long (then cancel, with cancelOnTimeout) and fail.
+func (o TaskRunnerRunPtrOutput) WaitTimeoutMinutes() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.WaitTimeoutMinutes
+	}).(pulumi.Float64PtrOutput)
+}
+
+// Workspace name of `task`.
+func (o TaskRunnerRunPtrOutput) Workspace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *TaskRunnerRun) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Workspace
+	}).(pulumi.StringPtrOutput)
+}
+
+type TaskRunnerWorkspace struct {
+	// Environment name of `workspace`.
+	Environment *string `pulumi:"environment"`
+	// The account's permissions on the workspace (EXECUTE when not given).
+	Permissions []string `pulumi:"permissions"`
+	// Workspace name, looked up in `environment`.
+	Workspace *string `pulumi:"workspace"`
+	// Workspace id, or `workspace` + `environment` names.
+	WorkspaceId *string `pulumi:"workspaceId"`
+}
+
+// TaskRunnerWorkspaceInput is an input type that accepts TaskRunnerWorkspaceArgs and TaskRunnerWorkspaceOutput values.
+// You can construct a concrete instance of `TaskRunnerWorkspaceInput` via:
+//
+//	TaskRunnerWorkspaceArgs{...}
+type TaskRunnerWorkspaceInput interface {
+	pulumi.Input
+
+	ToTaskRunnerWorkspaceOutput() TaskRunnerWorkspaceOutput
+	ToTaskRunnerWorkspaceOutputWithContext(context.Context) TaskRunnerWorkspaceOutput
+}
+
+type TaskRunnerWorkspaceArgs struct {
+	// Environment name of `workspace`.
+	Environment pulumi.StringPtrInput `pulumi:"environment"`
+	// The account's permissions on the workspace (EXECUTE when not given).
+	Permissions pulumi.StringArrayInput `pulumi:"permissions"`
+	// Workspace name, looked up in `environment`.
+	Workspace pulumi.StringPtrInput `pulumi:"workspace"`
+	// Workspace id, or `workspace` + `environment` names.
+	WorkspaceId pulumi.StringPtrInput `pulumi:"workspaceId"`
+}
+
+func (TaskRunnerWorkspaceArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*TaskRunnerWorkspace)(nil)).Elem()
+}
+
+func (i TaskRunnerWorkspaceArgs) ToTaskRunnerWorkspaceOutput() TaskRunnerWorkspaceOutput {
+	return i.ToTaskRunnerWorkspaceOutputWithContext(context.Background())
+}
+
+func (i TaskRunnerWorkspaceArgs) ToTaskRunnerWorkspaceOutputWithContext(ctx context.Context) TaskRunnerWorkspaceOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TaskRunnerWorkspaceOutput)
+}
+
+// TaskRunnerWorkspaceArrayInput is an input type that accepts TaskRunnerWorkspaceArray and TaskRunnerWorkspaceArrayOutput values.
+// You can construct a concrete instance of `TaskRunnerWorkspaceArrayInput` via:
+//
+//	TaskRunnerWorkspaceArray{ TaskRunnerWorkspaceArgs{...} }
+type TaskRunnerWorkspaceArrayInput interface {
+	pulumi.Input
+
+	ToTaskRunnerWorkspaceArrayOutput() TaskRunnerWorkspaceArrayOutput
+	ToTaskRunnerWorkspaceArrayOutputWithContext(context.Context) TaskRunnerWorkspaceArrayOutput
+}
+
+type TaskRunnerWorkspaceArray []TaskRunnerWorkspaceInput
+
+func (TaskRunnerWorkspaceArray) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]TaskRunnerWorkspace)(nil)).Elem()
+}
+
+func (i TaskRunnerWorkspaceArray) ToTaskRunnerWorkspaceArrayOutput() TaskRunnerWorkspaceArrayOutput {
+	return i.ToTaskRunnerWorkspaceArrayOutputWithContext(context.Background())
+}
+
+func (i TaskRunnerWorkspaceArray) ToTaskRunnerWorkspaceArrayOutputWithContext(ctx context.Context) TaskRunnerWorkspaceArrayOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(TaskRunnerWorkspaceArrayOutput)
+}
+
+type TaskRunnerWorkspaceOutput struct{ *pulumi.OutputState }
+
+func (TaskRunnerWorkspaceOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*TaskRunnerWorkspace)(nil)).Elem()
+}
+
+func (o TaskRunnerWorkspaceOutput) ToTaskRunnerWorkspaceOutput() TaskRunnerWorkspaceOutput {
+	return o
+}
+
+func (o TaskRunnerWorkspaceOutput) ToTaskRunnerWorkspaceOutputWithContext(ctx context.Context) TaskRunnerWorkspaceOutput {
+	return o
+}
+
+// Environment name of `workspace`.
+func (o TaskRunnerWorkspaceOutput) Environment() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerWorkspace) *string { return v.Environment }).(pulumi.StringPtrOutput)
+}
+
+// The account's permissions on the workspace (EXECUTE when not given).
+func (o TaskRunnerWorkspaceOutput) Permissions() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v TaskRunnerWorkspace) []string { return v.Permissions }).(pulumi.StringArrayOutput)
+}
+
+// Workspace name, looked up in `environment`.
+func (o TaskRunnerWorkspaceOutput) Workspace() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerWorkspace) *string { return v.Workspace }).(pulumi.StringPtrOutput)
+}
+
+// Workspace id, or `workspace` + `environment` names.
+func (o TaskRunnerWorkspaceOutput) WorkspaceId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v TaskRunnerWorkspace) *string { return v.WorkspaceId }).(pulumi.StringPtrOutput)
+}
+
+type TaskRunnerWorkspaceArrayOutput struct{ *pulumi.OutputState }
+
+func (TaskRunnerWorkspaceArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]TaskRunnerWorkspace)(nil)).Elem()
+}
+
+func (o TaskRunnerWorkspaceArrayOutput) ToTaskRunnerWorkspaceArrayOutput() TaskRunnerWorkspaceArrayOutput {
+	return o
+}
+
+func (o TaskRunnerWorkspaceArrayOutput) ToTaskRunnerWorkspaceArrayOutputWithContext(ctx context.Context) TaskRunnerWorkspaceArrayOutput {
+	return o
+}
+
+func (o TaskRunnerWorkspaceArrayOutput) Index(i pulumi.IntInput) TaskRunnerWorkspaceOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) TaskRunnerWorkspace {
+		return vs[0].([]TaskRunnerWorkspace)[vs[1].(int)]
+	}).(TaskRunnerWorkspaceOutput)
+}
+
 type TaskWorkspace struct {
 	Environment *TaskWorkspaceEnvironment `pulumi:"environment"`
 	Id          string                    `pulumi:"id"`
@@ -203,6 +796,14 @@ func (o WorkspaceEnvironmentOutput) Name() pulumi.StringOutput {
 }
 
 func init() {
+	pulumi.RegisterInputType(reflect.TypeOf((*TaskRunnerRunInput)(nil)).Elem(), TaskRunnerRunArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TaskRunnerRunPtrInput)(nil)).Elem(), TaskRunnerRunArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TaskRunnerWorkspaceInput)(nil)).Elem(), TaskRunnerWorkspaceArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*TaskRunnerWorkspaceArrayInput)(nil)).Elem(), TaskRunnerWorkspaceArray{})
+	pulumi.RegisterOutputType(TaskRunnerRunOutput{})
+	pulumi.RegisterOutputType(TaskRunnerRunPtrOutput{})
+	pulumi.RegisterOutputType(TaskRunnerWorkspaceOutput{})
+	pulumi.RegisterOutputType(TaskRunnerWorkspaceArrayOutput{})
 	pulumi.RegisterOutputType(TaskWorkspaceOutput{})
 	pulumi.RegisterOutputType(TaskWorkspacePtrOutput{})
 	pulumi.RegisterOutputType(TaskWorkspaceEnvironmentOutput{})

@@ -15,7 +15,9 @@ from .service_account import *
 from .service_account_resource import *
 from .task_execution import *
 from .task_execution_resource import *
+from .task_runner import *
 from .workspace_permission import *
+from ._inputs import *
 from . import outputs
 
 # Make subpackages available:
@@ -37,6 +39,7 @@ _utilities.register(
    "talend:index:ServiceAccountResource": "ServiceAccountResource",
    "talend:index:TaskExecution": "TaskExecution",
    "talend:index:TaskExecutionResource": "TaskExecutionResource",
+   "talend:index:TaskRunner": "TaskRunner",
    "talend:index:WorkspacePermission": "WorkspacePermission"
   }
  }
