@@ -42,7 +42,10 @@ export const TaskRunnerInputsSchema = z.object({
   rotateSecret: z.string().optional(),
   /** Append a suffix to the Talend name, so that a rotation creates the new account before deleting the old one (zero-downtime). */
   uniqueSuffix: z.boolean().optional(),
-  /** A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more. */
+  /**
+   * A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and
+   * `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
+   */
   run: TaskRunnerRunSchema.optional(),
 });
 

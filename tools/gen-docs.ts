@@ -13,6 +13,7 @@ import { PROVIDER_ERRORS, type ProviderErrorCode } from "../provider/errors";
 import { CONFIG_KEYS } from "../provider/settings";
 import { SERVICE_ACCOUNT_REPLACES, ServiceAccountInputsSchema } from "../provider/service-account";
 import { RUN_KEYS, TASK_EXECUTION_REPLACES, TaskExecutionInputsSchema } from "../provider/task-execution";
+import { TaskRunnerInputsSchema } from "../provider/task-runner";
 import { WORKSPACE_PERMISSION_REPLACES, WorkspacePermissionInputsSchema } from "../provider/workspace-permission";
 
 const repo = repoRoot();
@@ -22,6 +23,20 @@ export const RESOURCES = [
   { type: "ServiceAccount", schema: ServiceAccountInputsSchema, files: ["service-account"], replaces: [...SERVICE_ACCOUNT_REPLACES] as string[], rerun: [] as string[] },
   { type: "WorkspacePermission", schema: WorkspacePermissionInputsSchema, files: ["workspace-permission"], replaces: [...WORKSPACE_PERMISSION_REPLACES] as string[], rerun: [] as string[] },
   { type: "TaskExecution", schema: TaskExecutionInputsSchema, files: ["task-execution", "run-diagnosis"], replaces: [...TASK_EXECUTION_REPLACES] as string[], rerun: [...RUN_KEYS] as string[] },
+];
+
+/**
+ * The components whose inputs are their own (TaskRunner): nested object types are described by the doc comments of
+ * the file their schema comes from; outputs passed on from a resource keep its secrets (`secretsOf`).
+ */
+export const COMPONENTS = [
+  {
+    type: "TaskRunner",
+    schema: TaskRunnerInputsSchema,
+    file: "task-runner",
+    nested: { workspaces: { type: "TaskRunnerWorkspace", file: "task-runner" }, run: { type: "TaskRunnerRun", file: "task-execution" } } as Record<string, { type: string; file: string }>,
+    secretsOf: "service-account",
+  },
 ];
 
 export function source(name: string): ts.SourceFile {
@@ -168,6 +183,7 @@ export function generate(): string {
     }
     lines.push("");
   }
+  for (const c of COMPONENTS) lines.push(...componentDoc(c));
   // A code no resource raises is either dead or raised where the reference does not look: both need fixing.
   const undocumented = Object.keys(PROVIDER_ERRORS).filter((code) => !documented.has(code as ProviderErrorCode));
   if (undocumented.length) throw new Error(`PROVIDER_ERRORS codes no documented resource raises: ${undocumented.join(", ")}`);
@@ -178,6 +194,25 @@ export function generate(): string {
   });
   lines.push("");
   return lines.join("\n");
+}
+
+/** A component's section: inputs (with the fields of a nested type described in the same file), outputs. */
+function componentDoc(c: (typeof COMPONENTS)[number]): string[] {
+  const file = source(c.file);
+  const schema = z.toJSONSchema(c.schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const docs = inputDocs(file);
+  const row = (name: string, prop: JsonSchema, required: boolean) => `| \`${name}\`${required && prop.default === undefined ? " (required)" : ""} | ${typeOf(prop)} | ${prop.default === undefined ? "" : `\`${JSON.stringify(prop.default)}\``} | ${cell(docs.get(name.replace(/^.*\./, "")) ?? "")} |`;
+  const lines = [`## ${c.type}`, "", `\`new talend.${c.type}(name, args, opts?)\` — ${classDoc(file)} A component: the resources it declares check, update and replace as documented above.`, "", "### Inputs", "", "| input | type | default | description |", "| --- | --- | --- | --- |"];
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    lines.push(row(name, prop, !!schema.required?.includes(name)));
+    const item = prop.type === "array" ? prop.items : undefined;
+    if (c.nested[name]?.file === c.file) for (const [field, p] of Object.entries(item?.properties ?? {})) lines.push(row(`${name}[].${field}`, p, !!item?.required?.includes(field)));
+  }
+  const secrets = secretsOf(source(c.secretsOf));
+  lines.push("", "### Outputs", "", "| output | type | secret | description |", "| --- | --- | --- | --- |");
+  for (const o of outputsOf(file)) lines.push(`| \`${o.name}\` | ${cell(o.type)} | ${secrets.includes(o.name) ? "yes" : ""} | ${cell(o.doc)} |`);
+  lines.push("");
+  return lines;
 }
 
 /** docs/benchmark.md, rendered from the latest `npm run bench` (bench/results.json). */

@@ -8,8 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { EnvironmentSchema, type PermissionCatalog, TaskExtractSchema, WorkspaceSchema } from "../sdk";
 import { CONFIG_KEYS } from "../provider/settings";
-import { TaskRunnerInputsSchema } from "../provider/task-runner";
-import { HIDDEN, type JsonSchema, RESOURCES, classDoc, inputDocs, outputsOf, secretsOf, source } from "./gen-docs";
+import { COMPONENTS, HIDDEN, type JsonSchema, RESOURCES, classDoc, inputDocs, outputsOf, secretsOf, source } from "./gen-docs";
 import { repoRoot } from "./repo-root";
 
 const repo = repoRoot();
@@ -87,21 +86,6 @@ const COMPONENT_OWNERS: Record<string, { type: string; doc: string }> = {
   TaskExecution: { type: "TaskExecutionResource", doc: "Served as a component holding the run (a TaskExecutionResource) and its request, so that an apply killed after the run's POST never runs the task twice." },
 };
 
-/**
- * The plugin's other components (provider/plugin/components.ts): inputs from their zod schema, nested object types
- * described by the doc comments of the file their schema comes from; outputs from the class.
- */
-const COMPONENTS = [
-  {
-    type: "TaskRunner",
-    schema: TaskRunnerInputsSchema,
-    file: "task-runner",
-    types: { workspaces: { name: "TaskRunnerWorkspace", file: "task-runner" }, run: { name: "TaskRunnerRun", file: "task-execution" } },
-    // The account's secret, passed on.
-    secrets: secretsOf(source("service-account")),
-  },
-];
-
 /** Input properties (hidden ones left out) and the required ones (no default), from a zod schema and doc comments. */
 function inputsOf(type: string, schema: z.ZodObject, docs: Map<string, string>, secrets: Set<string>, nested: Record<string, { name: string; docs: Map<string, string> }> = {}) {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
@@ -139,12 +123,14 @@ export function generateSchema(): string {
     resources[tok(r.type)] = { description: `${classDoc(file)} ${owner.doc}`, isComponent: true, ...resource };
     resources[tok(owner.type)] = { description: `The custom resource inside a ${r.type} (which also records its create intent in state first): declare ${r.type}, import ${owner.type}.`, ...resource };
   }
+  // The other components (provider/plugin/components.ts): their own inputs and the outputs their class declares.
   for (const c of COMPONENTS) {
     const file = source(c.file);
-    const nested = Object.fromEntries(Object.entries(c.types).map(([k, t]) => [k, { name: t.name, docs: inputDocs(source(t.file)) }]));
+    const nested = Object.fromEntries(Object.entries(c.nested).map(([k, t]) => [k, { name: t.type, docs: inputDocs(source(t.file)) }]));
     const { inputProperties, requiredInputs } = inputsOf(c.type, c.schema, inputDocs(file), new Set(), nested);
     const outputs = outputsOf(file);
-    const properties = Object.fromEntries(outputs.map((o) => [o.name, property(outputType(o.type), o.doc, c.secrets.includes(o.name) ? { secret: true } : {})]));
+    const secrets = secretsOf(source(c.secretsOf));
+    const properties = Object.fromEntries(outputs.map((o) => [o.name, property(outputType(o.type), o.doc, secrets.includes(o.name) ? { secret: true } : {})]));
     const required = outputs.filter((o) => !/\|\s*undefined/.test(o.type)).map((o) => o.name).sort();
     resources[tok(c.type)] = { description: classDoc(file), isComponent: true, inputProperties, requiredInputs, properties, required };
   }

@@ -103,7 +103,7 @@ namespace PulumiTalend.Talend
         public Input<string>? RotateSecret { get; set; }
 
         /// <summary>
-        /// A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more.
+        /// A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
         /// </summary>
         [Input("run")]
         public Input<Inputs.TaskRunnerRunArgs>? Run { get; set; }

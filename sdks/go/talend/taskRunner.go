@@ -67,7 +67,7 @@ type taskRunnerArgs struct {
 	Operator *bool `pulumi:"operator"`
 	// Change to get a new account and secret.
 	RotateSecret *string `pulumi:"rotateSecret"`
-	// A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more.
+	// A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
 	Run *TaskRunnerRun `pulumi:"run"`
 	// Append a suffix to the Talend name, so that a rotation creates the new account before deleting the old one (zero-downtime).
 	UniqueSuffix *bool `pulumi:"uniqueSuffix"`
@@ -85,7 +85,7 @@ type TaskRunnerArgs struct {
 	Operator pulumi.BoolPtrInput
 	// Change to get a new account and secret.
 	RotateSecret pulumi.StringPtrInput
-	// A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more.
+	// A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
 	Run TaskRunnerRunPtrInput
 	// Append a suffix to the Talend name, so that a rotation creates the new account before deleting the old one (zero-downtime).
 	UniqueSuffix pulumi.BoolPtrInput

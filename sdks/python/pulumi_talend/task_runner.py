@@ -35,7 +35,7 @@ class TaskRunnerArgs:
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] extra_permissions: More account permissions.
         :param pulumi.Input[_builtins.bool] operator: Hold TMC_OPERATOR instead of TMC_ENGINE_USE.
         :param pulumi.Input[_builtins.str] rotate_secret: Change to get a new account and secret.
-        :param pulumi.Input['TaskRunnerRunArgs'] run: A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more.
+        :param pulumi.Input['TaskRunnerRunArgs'] run: A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
         :param pulumi.Input[_builtins.bool] unique_suffix: Append a suffix to the Talend name, so that a rotation creates the new account before deleting the old one (zero-downtime).
         """
         pulumi.set(__self__, "name", name)
@@ -117,7 +117,7 @@ class TaskRunnerArgs:
     @pulumi.getter
     def run(self) -> pulumi.Input[Optional['TaskRunnerRunArgs']]:
         """
-        A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more.
+        A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
         """
         return pulumi.get(self, "run")
 
@@ -161,7 +161,7 @@ class TaskRunner(pulumi.ComponentResource):
         :param pulumi.Input[_builtins.str] name: Service account name in Talend.
         :param pulumi.Input[_builtins.bool] operator: Hold TMC_OPERATOR instead of TMC_ENGINE_USE.
         :param pulumi.Input[_builtins.str] rotate_secret: Change to get a new account and secret.
-        :param pulumi.Input[Union['TaskRunnerRunArgs', 'TaskRunnerRunArgsDict']] run: A task to run as the account once every grant exists (a TaskExecution named like the runner); `runner.run(...)` adds more.
+        :param pulumi.Input[Union['TaskRunnerRunArgs', 'TaskRunnerRunArgsDict']] run: A task to run as the account once every grant exists: a TaskExecution's inputs without `clientId` and `clientSecret` (the runner's), declared as a TaskExecution named like the runner. `runner.run(...)` adds more.
         :param pulumi.Input[_builtins.bool] unique_suffix: Append a suffix to the Talend name, so that a rotation creates the new account before deleting the old one (zero-downtime).
         :param pulumi.Input[Sequence[pulumi.Input[Union['TaskRunnerWorkspaceArgs', 'TaskRunnerWorkspaceArgsDict']]]] workspaces: Where the account may run tasks.
         """

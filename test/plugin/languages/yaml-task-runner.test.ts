@@ -13,7 +13,8 @@ const mutations = () => f.emulator.requests().filter((r) => r.method !== "GET" &
 const starts = () => f.emulator.requests().filter((r) => r.method === "POST" && r.path === "/processing/executions");
 const accounts = (name: string) => f.emulator.state().serviceAccounts.filter((a) => a.name === name);
 
-const program = (project: string) => `${yamlProject(project)}config:
+/** A runner with a run; with `more`, another run as its account after the whole runner (docs/languages.md). */
+const program = (project: string, more = false) => `${yamlProject(project)}config:
   trigger:
     type: string
     default: "1"
@@ -35,11 +36,26 @@ resources:
         triggers:
           - \${trigger}
         pollIntervalSeconds: 1
-outputs:
+${more ? MORE : ""}outputs:
   clientId: \${ci.clientId}
   clientSecret: \${ci.clientSecret}
   executionId: \${ci.executionId}
   status: \${ci.status}
+`;
+
+const MORE = `  more:
+    type: talend:index:TaskExecution
+    properties:
+      task: seed-database
+      workspace: ops
+      environment: development
+      clientId: \${ci.clientId}
+      clientSecret: \${ci.clientSecret}
+      triggers: [once]
+      pollIntervalSeconds: 1
+    options:
+      dependsOn:
+        - \${ci}
 `;
 
 /** The runner's children as `<type> <name>`, each checked to be under the runner. */
@@ -54,8 +70,8 @@ const CHILDREN = [
 
 const typeAndName = (urn: string) => `${urn.split("::")[2]!.split("$").pop()!.replace("talend:index:", "")} ${urn.split("::").pop()}`;
 
-test("Pulumi YAML: a TaskRunner declares its account, grants and run through the provider plugin", { skip, timeout: 1_200_000 }, async (t) => {
-  const stack = await yamlStack(f, program("talend-yaml-ci"));
+test("Pulumi YAML: a TaskRunner declares its account, grants and run through the provider plugin; another run can follow it", { skip, timeout: 1_200_000 }, async (t) => {
+  const stack = await yamlStack(f, program("talend-yaml-ci", true));
 
   await t.test("preview sends no mutating request and shows the runner with its children", async () => {
     const before = mutations();
@@ -74,8 +90,8 @@ test("Pulumi YAML: a TaskRunner declares its account, grants and run through the
     const grants = f.emulator.state().workspacePermissions.filter((g) => g.serviceAccountId === account!.id);
     const workspaceName = (id: string) => f.emulator.state().workspaces.find((w) => w.id === id)!.name;
     assert.deepEqual(grants.map((g) => `${workspaceName(g.workspaceId)}: ${[...g.permissions].sort().join(",")}`).sort(), ["analytics: EXECUTE,VIEW", "ops: EXECUTE"]);
-    assert.equal(starts().length, 1, "the task ran once");
-    assert.deepEqual(starts()[0]!.principal, { kind: "service-account", id: account!.id }, "as the runner's account");
+    assert.equal(starts().length, 2, "the runner's run and the other run, once each");
+    for (const start of starts()) assert.deepEqual(start.principal, { kind: "service-account", id: account!.id }, "as the runner's account");
     const out = await stack.outputs(true);
     assert.equal(out.clientId, account!.id);
     assert.equal(out.status, "execution_successful");
@@ -105,9 +121,9 @@ test("Pulumi YAML: a TaskRunner declares its account, grants and run through the
     const plan = await stack.preview();
     assert.deepEqual(plan.steps.filter((s) => s.op === "replace").map((s) => typeAndName(s.urn)).sort(), ["TaskExecutionIntent ci", "TaskExecutionResource ci"], "only the run is replaced");
     assert.equal((await stack.up()).code, 0);
-    assert.equal(starts().length, 2);
+    assert.equal(starts().length, 3);
     assert.equal((await stack.up()).code, 0);
-    assert.equal(starts().length, 2);
+    assert.equal(starts().length, 3);
     assert.equal(accounts("yamlrun-ci").length, 1, "the account stays");
   });
 
@@ -131,7 +147,7 @@ test("Pulumi YAML: a TaskRunner declares its account, grants and run through the
     assert.equal((await stack.destroy()).code, 0);
     assert.deepEqual(accounts("yamlrun-ci"), []);
     assert.deepEqual(f.emulator.state().workspacePermissions.filter((g) => g.serviceAccountId === id), []);
-    assert.equal(starts().length, 2, "destroy runs nothing");
+    assert.equal(starts().length, 3, "destroy runs nothing");
   });
 });
 
