@@ -3,7 +3,7 @@ import { after, test } from "node:test";
 import { TalendClient } from "../../../sdk";
 import { e2eFixture } from "../../helpers/pulumi-engine";
 import { holdingProxy } from "./holding-proxy";
-import { writeYaml, yamlHost, yamlProject, yamlStack } from "./yaml-stack";
+import { resumeOnFreshMachine, upKilledAfter, writeYaml, yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 
 // A YAML program declares only talend:index:* resources; the plugin's ServiceAccount component records each
 // account's intent in state before its POST (provider/plugin/components.ts). Killed after Talend created an account
@@ -35,19 +35,13 @@ for (const [i, [change, resumed]] of Object.entries(CHANGES).entries()) {
     const ours = () => f.emulator.state().serviceAccounts.filter((a) => !before.has(a.id));
 
     // The first account POST reaches Talend; its answer never reaches the provider: the apply dies there.
-    const held = proxy.holdNext((method, path) => method === "POST" && path === "/account/service-accounts");
-    const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
-    await Promise.race([held, done]);
+    await upKilledAfter(stack, proxy, (method, path) => method === "POST" && path === "/account/service-accounts");
     assert.equal(ours().length >= 1, true, "Talend created an account before the kill");
-    process.kill(-(child.pid as number), "SIGKILL");
-    await done;
-    stack.reapOrphans();
     const recorded = JSON.stringify(await stack.exportState());
     const posted = ours().filter((a) => !recorded.includes(a.id));
     assert.ok(posted.length >= 1, "an account exists in Talend that state does not hold");
 
-    await stack.moveToFreshMachine();
-    await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
+    await resumeOnFreshMachine(stack);
     writeYaml(stack, program(prefix, resumed));
     const r = await stack.up({ allowFailure: true });
     assert.equal(r.code, 0, `the resumed up succeeds:\n${r.stdout}`);
@@ -89,15 +83,9 @@ outputs:
     { config: { "talend:endpoint": proxy.url } },
   );
   const before = starts();
-  const held = proxy.holdNext((method, path) => method === "POST" && path === "/processing/executions");
-  const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
-  await Promise.race([held, done]);
+  await upKilledAfter(stack, proxy, (method, path) => method === "POST" && path === "/processing/executions");
   assert.equal(starts(), before + 1, "Talend started the run before the kill");
-  process.kill(-(child.pid as number), "SIGKILL");
-  await done;
-  stack.reapOrphans();
-  await stack.moveToFreshMachine();
-  await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
+  await resumeOnFreshMachine(stack);
   const r = await stack.up({ allowFailure: true });
   assert.equal(r.code, 0, r.stdout);
   assert.equal(starts(), before + 1, "the resumed up adopted the run instead of starting another");

@@ -56,3 +56,24 @@ export async function yamlStack(f: ReturnType<typeof e2eFixture>, pulumiYaml: st
 export function writeYaml(s: PulumiStack, pulumiYaml: string): void {
   writeFileSync(join(s.dir, "Pulumi.yaml"), pulumiYaml);
 }
+
+/**
+ * `up`, killed (engine and plugins) once `proxy` holds the answer to the first request `matches`: Talend has done it,
+ * the provider never heard back, the engine recorded nothing after it.
+ */
+export async function upKilledAfter(stack: PulumiStack, proxy: { holdNext(matches: (method: string, path: string) => boolean): Promise<void> }, matches: (method: string, path: string) => boolean): Promise<void> {
+  let held = false;
+  const holding = proxy.holdNext(matches).then(() => (held = true));
+  const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
+  await Promise.race([holding, done]);
+  if (!held) throw new Error(`up ended before the request to hold:\n${(await done).stdout}`);
+  process.kill(-(child.pid as number), "SIGKILL");
+  await done;
+  stack.reapOrphans();
+}
+
+/** The next apply as on another machine: only the backend is left, and the dead apply's lock is cancelled. */
+export async function resumeOnFreshMachine(stack: PulumiStack): Promise<void> {
+  await stack.moveToFreshMachine();
+  await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
+}

@@ -3,7 +3,7 @@ import { after, test } from "node:test";
 import { DEFAULT_TASKS_AND_PLANS_EDIT } from "../../../emulator";
 import { e2eFixture } from "../../helpers/pulumi-engine";
 import { holdingProxy } from "./holding-proxy";
-import { yamlHost, yamlProject, yamlStack } from "./yaml-stack";
+import { resumeOnFreshMachine, upKilledAfter, yamlHost, yamlProject, yamlStack } from "./yaml-stack";
 
 // talend:index:TaskRunner through the real CLI, the YAML language host and the provider plugin: one declaration gives
 // the account, its grants and its run, as the pairs the TypeScript class declares (provider/task-runner.ts).
@@ -161,15 +161,9 @@ test("Pulumi YAML: a TaskRunner killed after its run's POST, resumed on a fresh 
   proxies.push(proxy);
   const stack = await yamlStack(f, program("talend-yaml-crash"), { config: { "talend:endpoint": proxy.url } });
   const before = starts().length;
-  const held = proxy.holdNext((method, path) => method === "POST" && path === "/processing/executions");
-  const { child, done } = stack.start(["up", "--yes", "--non-interactive", "--skip-preview"]);
-  await Promise.race([held, done]);
+  await upKilledAfter(stack, proxy, (method, path) => method === "POST" && path === "/processing/executions");
   assert.equal(starts().length, before + 1, "Talend started the run before the kill");
-  process.kill(-(child.pid as number), "SIGKILL");
-  await done;
-  stack.reapOrphans();
-  await stack.moveToFreshMachine();
-  await stack.run(["cancel", "--yes", "--non-interactive"], { allowFailure: true });
+  await resumeOnFreshMachine(stack);
   const r = await stack.up({ allowFailure: true });
   assert.equal(r.code, 0, r.stdout);
   assert.equal(starts().length, before + 1, "the resumed up adopted the run instead of starting another");
