@@ -10,17 +10,20 @@
 //   BENCH_K=10,100,300   the sizes (K accounts, 2 grants each, one task run; with an intent per account and the
 //                        run's, 4K + 2 resources)
 //   BENCH_EXTRAS=0       skip the lookup variant and the checkpoint diagnostic
+//   BENCH_YAML=0         skip the YAML row (the same bootstrap as a Pulumi YAML program through the provider plugin)
 import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type TalendEmulator, startEmulator } from "../emulator";
 import { PulumiStack, pulumiCli } from "../tools/pulumi-engine";
 import { repoRoot } from "../tools/repo-root";
+import { yamlHost, yamlProject } from "../tools/yaml-host";
 import { benchmarkTables, formatRatio as x, formatSeconds as s } from "./report";
 import { sequentialScript } from "./sequential-script";
 
 const RTT_MS = 50;
 const SIZES = (process.env.BENCH_K ?? "10,100,300").split(",").map(Number).sort((a, b) => a - b);
 const EXTRAS = process.env.BENCH_EXTRAS !== "0";
+const YAML = process.env.BENCH_YAML !== "0";
 const PAT = "emulator-admin-pat";
 const PROJECT = "bench";
 const STACK = "bench";
@@ -61,6 +64,26 @@ const PROGRAM_REPEATED_LOOKUPS = PROGRAM.replace(/^const workspaces = .*$/m, "")
   "const grants = workspaces.map((w, j) => new talend.WorkspacePermission(",
   `const grants = ["ops", "analytics"].map((name, j) => new talend.WorkspacePermission(`,
 ).replace("workspaceId: w.then((x) => x.id)", `workspaceId: talend.getWorkspace({ name, environment: "development" }).then((x) => x.id)`);
+
+/**
+ * PROGRAM as a Pulumi YAML program through the provider plugin (pulumi-resource-talend): the same K accounts, grants
+ * and run, and the same two lookups. YAML has no loops, so the K blocks are written out.
+ */
+function yamlProgram(k: number): string {
+  const workspaces = ["ops", "analytics"];
+  const lookups = workspaces.map((w) => `  ${w}:\n    fn::invoke:\n      function: talend:index:getWorkspace\n      arguments: { name: ${w}, environment: development }\n`);
+  const accounts = Array.from({ length: k }, (_, i) =>
+    [
+      `  sa-${i}:\n    type: talend:index:ServiceAccount\n    properties:\n      name: bench-${i}\n      permissions: [TMC_ENGINE_USE, TMC_TASKS_AND_PLANS_EDIT]\n`,
+      ...workspaces.map((w, j) => `  sa-${i}-ws${j}:\n    type: talend:index:WorkspacePermission\n    properties:\n      serviceAccountId: \${sa-${i}.clientId}\n      workspaceId: \${${w}.id}\n      permissions: [EXECUTE]\n`),
+    ].join(""),
+  );
+  const seed =
+    `  seed:\n    type: talend:index:TaskExecution\n    properties:\n      task: seed-database\n      workspace: ops\n      environment: development\n` +
+    `      clientId: \${sa-0.clientId}\n      clientSecret: \${sa-0.clientSecret}\n      triggers: ["1"]\n      pollIntervalSeconds: 0.05\n` +
+    `    options:\n      dependsOn:\n        - \${sa-0-ws0}\n        - \${sa-0-ws1}\n`;
+  return `${yamlProject(PROJECT)}variables:\n${lookups.join("")}resources:\n${accounts.join("")}${seed}`;
+}
 
 interface Phase {
   seconds: number;
@@ -118,12 +141,17 @@ async function peakProviderRss(stack: PulumiStack, work: Promise<unknown>): Prom
   return Math.round(peak);
 }
 
-async function withStack<T>(program: string, k: number, env: Record<string, string>, body: (stack: PulumiStack, emulator: TalendEmulator) => Promise<T>): Promise<T> {
+/** A TypeScript program (index.ts), or a whole Pulumi.yaml run by the YAML language host. */
+type Program = string | { yaml: string };
+
+async function withStack<T>(program: Program, k: number, env: Record<string, string>, body: (stack: PulumiStack, emulator: TalendEmulator) => Promise<T>): Promise<T> {
   const emulator = await startEmulator();
   const seed = emulator.state().tasks.find((t) => t.name === "seed-database")!;
   emulator.admin.setTaskRun(seed.id, { dispatchSeconds: 0, durationSeconds: 0.2 }); // measure the provider, not the job
   emulator.faults.add({ path: /^\/(account|security|orchestration|processing|monitoring)\//, kind: "latency", latencyMs: RTT_MS });
-  const stack = await PulumiStack.create({ program, project: PROJECT, stack: STACK, config: { "talend:endpoint": emulator.url, k: String(k) }, secrets: { "talend:token": PAT } });
+  const [index, files] = typeof program === "string" ? [program, {}] : ["", { "Pulumi.yaml": program.yaml }];
+  const stack = await PulumiStack.create({ program: index, files, project: PROJECT, stack: STACK, config: { "talend:endpoint": emulator.url, k: String(k) }, secrets: { "talend:token": PAT } });
+  if (typeof program !== "string") stack.env.PATH = `${yamlHost().dir}:${stack.env.PATH}`;
   Object.assign(stack.env, env);
   try {
     return await body(stack, emulator);
@@ -137,7 +165,8 @@ async function withStack<T>(program: string, k: number, env: Record<string, stri
 function checkpoint(stack: PulumiStack) {
   const file = join(stack.stateDir, ".pulumi", "stacks", PROJECT, `${STACK}.json`);
   const text = readFileSync(file, "utf8");
-  const resources = (JSON.parse(text).checkpoint.latest.resources as Array<Record<string, any>>).filter((r) => String(r.type).startsWith("pulumi-nodejs:dynamic/talend:"));
+  // Ours: the dynamic providers' resources, or the plugin's (its components among them).
+  const resources = (JSON.parse(text).checkpoint.latest.resources as Array<Record<string, any>>).filter((r) => /^(pulumi-nodejs:dynamic\/talend:|talend:index:)/.test(String(r.type)));
   const size = (v: unknown) => (v === undefined ? 0 : JSON.stringify(v).length);
   const avg = (f: (r: Record<string, any>) => number) => Math.round(resources.reduce((s, r) => s + f(r), 0) / resources.length);
   return {
@@ -200,18 +229,33 @@ async function scenario(k: number) {
 
 type Scenario = Awaited<ReturnType<typeof scenario>>;
 
-/** The do-nothing dynamic provider with the same number of resources: up, then the quicker of two previews and no-op ups. */
+/** up, then the quicker of two previews and of two no-op ups. */
+async function upThenSampled(stack: PulumiStack, emulator: TalendEmulator) {
+  const up = await phase(emulator, () => stack.up());
+  const preview1 = await phase(emulator, () => stack.preview());
+  const noopUp1 = await phase(emulator, () => stack.up());
+  const preview2 = await phase(emulator, () => stack.preview());
+  const noopUp2 = await phase(emulator, () => stack.up());
+  return { up, preview: quicker(preview1, preview2), noopUp: quicker(noopUp1, noopUp2) };
+}
+
+/** The do-nothing dynamic provider with the same number of resources. */
 async function noopProvider(k: number, resources: number) {
   return withStack(NOOP_PROGRAM, resources, {}, async (stack, emulator) => {
-    const up = await phase(emulator, () => stack.up());
-    const preview1 = await phase(emulator, () => stack.preview());
-    const noopUp1 = await phase(emulator, () => stack.up());
-    const preview2 = await phase(emulator, () => stack.preview());
-    const noopUp2 = await phase(emulator, () => stack.up());
-    return { k, resources, up: up.seconds, preview: quicker(preview1, preview2).seconds, noopUp: quicker(noopUp1, noopUp2).seconds };
+    const { up, preview, noopUp } = await upThenSampled(stack, emulator);
+    return { k, resources, up: up.seconds, preview: preview.seconds, noopUp: noopUp.seconds };
   });
 }
 type NoopFloor = Awaited<ReturnType<typeof noopProvider>>;
+
+/** The same bootstrap through Pulumi YAML and the provider plugin; `resources` counts the plugin's components too. */
+async function yamlBootstrap(k: number) {
+  return withStack({ yaml: yamlProgram(k) }, k, {}, async (stack, emulator) => {
+    const { up, preview, noopUp } = await upThenSampled(stack, emulator);
+    return { k, resources: checkpoint(stack).resources, up: up.seconds, preview: preview.seconds, noopUp: noopUp.seconds, mutating: preview.mutating + noopUp.mutating };
+  });
+}
+type YamlRow = Awaited<ReturnType<typeof yamlBootstrap>>;
 
 /** The same bootstrap, written with a lookup per grant: how many lookup requests reach Talend (preview). */
 async function repeatedLookups(k: number) {
@@ -245,7 +289,7 @@ interface Goal {
 }
 const ratio = (a: number, b: number) => a / b;
 
-function goals(results: Scenario[], floors: NoopFloor[], lookups: Awaited<ReturnType<typeof repeatedLookups>> | undefined): Record<string, Goal> {
+function goals(results: Scenario[], floors: NoopFloor[], yaml: YamlRow[], lookups: Awaited<ReturnType<typeof repeatedLookups>> | undefined): Record<string, Goal> {
   const at = (k: number) => results.find((r) => r.k === k);
   const floorAt = (k: number) => floors.find((f) => f.k === k)!;
   const out: Record<string, Goal> = {};
@@ -271,6 +315,15 @@ function goals(results: Scenario[], floors: NoopFloor[], lookups: Awaited<Return
     out.k100UpTwiceAsFastAsScript = { met: up >= 2, value: `${x(up)} (up ${k100.up.seconds.toFixed(1)} s, script ${k100.script.seconds.toFixed(1)} s)`, why: up >= 2 ? "" : "engine fixed cost and the file backend's checkpoint after every step (see checkpointCost)" };
     const destroy = ratio(k100.script.teardown.seconds, k100.destroy.seconds);
     out.k100DestroyTwiceAsFastAsScript = { met: destroy >= 2, value: `${x(destroy)} (destroy ${k100.destroy.seconds.toFixed(1)} s, script ${k100.script.teardown.seconds.toFixed(1)} s)`, why: destroy >= 2 ? "" : "engine fixed cost and the file backend's checkpoint after every step" };
+    const yaml100 = yaml.find((y) => y.k === 100);
+    if (yaml100) {
+      const preview = ratio(yaml100.preview, k100.preview.seconds);
+      out.k100YamlPreviewWithin1_2xOfTypeScript = {
+        met: preview <= 1.2,
+        value: `${x(preview)} (YAML ${s(yaml100.preview)}, TypeScript ${s(k100.preview.seconds)}; no-op up ${x(ratio(yaml100.noopUp, k100.noopUp.seconds))})`,
+        why: preview <= 1.2 ? "" : YAML_WHY,
+      };
+    }
   }
   const state = results.map((r) => ({ k: r.k, b: Math.round(r.state.bytes / r.resources), r }));
   const fat = state.filter((s) => s.b > 2500);
@@ -308,10 +361,15 @@ function goals(results: Scenario[], floors: NoopFloor[], lookups: Awaited<Return
   }
   const rss = Math.max(...results.map((r) => r.providerRssMb));
   out.providerRssAtMost200MB = { met: rss <= 200, value: `${rss} MB`, why: rss <= 200 ? "" : "Node and @pulumi/pulumi's gRPC stack" };
-  const mutations = results.reduce((n, r) => n + r.preview.mutating + r.noopUp.mutating, 0);
+  const mutations = results.reduce((n, r) => n + r.preview.mutating + r.noopUp.mutating, 0) + yaml.reduce((n, y) => n + y.mutating, 0);
   out.previewAndNoopSendNoMutation = { met: mutations === 0, value: `${mutations} mutating requests`, why: "" };
   return out;
 }
+
+/** Where a YAML preview's time goes beyond TypeScript's (measured with per-call traces of the plugin). */
+const YAML_WHY =
+  "the YAML host starts the plugin once for its schema before the program runs, and each ServiceAccount and TaskExecution is a component: a Construct round trip in which the plugin registers the component, its intent and its owner over gRPC " +
+  "(K + 1 more resources than in TypeScript, and @pulumi/pulumi's provider server opens a monitor client and asks it 11 feature questions per Construct)";
 
 function whyOverEmpty(r: Scenario, floor: NoopFloor): string {
   return (
@@ -342,16 +400,21 @@ async function main(): Promise<void> {
   if (reason) throw new Error(reason);
   const results: Scenario[] = [];
   const floors: NoopFloor[] = [];
+  const yaml: YamlRow[] = [];
+  const yamlSkip = YAML ? yamlHost().reason : "BENCH_YAML=0";
+  if (yamlSkip) console.error(`no YAML row: ${yamlSkip}`);
   for (const k of SIZES) {
     const r = await scenario(k);
     results.push(r);
+    if (!yamlSkip) yaml.push(await yamlBootstrap(k)); // right after the TypeScript row: the ratio sees the same load
     floors.push(await noopProvider(k, r.state.resources));
-    console.error(`K=${k}: preview ${s(r.preview.seconds)} (empty ${s(r.empty.preview.seconds)}), up ${s(r.up.seconds)} (empty ${s(r.empty.up.seconds)}), ${r.up.requests} requests, script ${s(r.script.seconds)}`);
+    const y = yaml.find((row) => row.k === k);
+    console.error(`K=${k}: preview ${s(r.preview.seconds)} (empty ${s(r.empty.preview.seconds)}${y ? `, YAML ${s(y.preview)}` : ""}), up ${s(r.up.seconds)} (empty ${s(r.empty.up.seconds)}), ${r.up.requests} requests, script ${s(r.script.seconds)}`);
   }
   const extrasK = SIZES.includes(100) ? 100 : Math.max(...SIZES);
   const lookups = EXTRAS ? await repeatedLookups(extrasK) : undefined;
   const diagnostic = EXTRAS ? await checkpointCost(extrasK, results.find((r) => r.k === extrasK)!) : undefined;
-  const out = { generatedAt: new Date().toISOString(), rttMs: RTT_MS, machine: `${process.platform} ${process.arch}, node ${process.version}`, goals: goals(results, floors, lookups), results, noopProviderFloor: floors, repeatedLookups: lookups, checkpointCost: diagnostic };
+  const out = { generatedAt: new Date().toISOString(), rttMs: RTT_MS, machine: `${process.platform} ${process.arch}, node ${process.version}`, goals: goals(results, floors, yaml, lookups), results, noopProviderFloor: floors, yaml: yaml.length ? yaml : undefined, repeatedLookups: lookups, checkpointCost: diagnostic };
   writeFileSync(join(repoRoot(), "bench", "results.json"), JSON.stringify(out, null, 2));
   console.log(benchmarkTables(out));
 }

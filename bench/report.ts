@@ -27,6 +27,9 @@ const ScenarioSchema = z.object({
   upSecondsPerResource: z.number(),
 });
 
+/** A variant deployed once, then previewed and no-op upped (the quicker of two samples each). */
+const Sampled = z.object({ k: z.number(), resources: z.number(), up: z.number(), preview: z.number(), noopUp: z.number() });
+
 /** The part of bench/results.json that the tables and the page show. */
 export const BenchResultsSchema = z.object({
   generatedAt: z.string(),
@@ -34,7 +37,9 @@ export const BenchResultsSchema = z.object({
   machine: z.string(),
   goals: z.record(z.string(), z.object({ met: z.boolean(), value: z.string(), why: z.string() })),
   results: z.array(ScenarioSchema).min(1),
-  noopProviderFloor: z.array(z.object({ k: z.number(), resources: z.number(), up: z.number(), preview: z.number(), noopUp: z.number() })),
+  noopProviderFloor: z.array(Sampled),
+  /** The same bootstrap as a Pulumi YAML program through the provider plugin (absent with BENCH_YAML=0). */
+  yaml: z.array(Sampled).optional(),
   repeatedLookups: z.object({ k: z.number(), hoisted: z.object({ lookupRequests: z.number() }), repeated: z.object({ lookupRequests: z.number() }) }).optional(),
   checkpointCost: z
     .object({ k: z.number(), upSeconds: z.number(), upSecondsWithoutCheckpoints: z.number(), checkpointSeconds: z.number(), engineFixedSeconds: z.number(), checkpointBytes: z.number() })
@@ -70,6 +75,10 @@ export function benchmarkTables(bench: BenchResults): string {
     (r) =>
       `| ${r.k} | ${r.up.requests} (${x(r.up.requests / r.minimumRequests)} of ${r.minimumRequests}) | ${r.up.tokenMints} | ${r.noopUp.requests} / ${r.noopUp.mutating} | ${r.preview.requests} / ${r.preview.mutating} | ${r.destroy.requests} (min ${r.minimumDestroyRequests}) | ${Math.round(r.state.bytes / r.resources)} B | ${r.state.perResource.provider} B | ${r.state.perResource.sourcePositionAndStackTrace} B | ${r.state.providerBytes} B | ${r.providerRssMb} MB |`,
   );
+  const yaml = results.flatMap((r) => {
+    const y = bench.yaml?.find((row) => row.k === r.k);
+    return y ? [`| ${r.k} | ${y.resources} | ${s(y.preview)} (${x(y.preview / r.preview.seconds)}) | ${s(y.noopUp)} (${x(y.noopUp / r.noopUp.seconds)}) | ${s(y.up)} (${x(y.up / r.up.seconds)}) |`] : [];
+  });
   const floors = results.map((r) => {
     const f = floorOf(bench, r.k);
     return `| ${r.k} | ${f.resources} | ${s(f.preview)} (${x(f.preview / r.empty.preview.seconds)}) | ${s(f.noopUp)} (${x(f.noopUp / r.empty.noopUp.seconds)}) | ${s(f.up)} (${x(f.up / r.empty.up.seconds)}) | ${x(r.preview.seconds / f.preview)} | ${x(r.noopUp.seconds / f.noopUp)} | ${x(r.up.seconds / f.up)} |`;
@@ -87,6 +96,14 @@ export function benchmarkTables(bench: BenchResults): string {
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
     ...floors,
     ``,
+    ...(yaml.length
+      ? [
+          `| K | Pulumi YAML through the plugin: resources (with its components) | its preview (÷ TypeScript's) | its no-op up (÷ TypeScript's) | its up (÷ TypeScript's) |`,
+          `| --- | --- | --- | --- | --- |`,
+          ...yaml,
+          ``,
+        ]
+      : []),
     `| goal | | measured | why not |`,
     `| --- | --- | --- | --- |`,
     ...Object.entries(goals).map(([name, g]) => `| ${name} | ${g.met ? "met" : "**not met**"} | ${g.value} | ${g.why} |`),
@@ -138,6 +155,7 @@ export function benchmarkDoc(bench: BenchResults): string {
     bullet(`the floor the engine sets: the same project and backend running an empty program (it imports \`@pulumi/pulumi\` and declares nothing);`),
     bullet(`the floor any dynamic provider sets: the same number of resources through a dynamic provider that does nothing (no network, no validation, the engine's own diff);`),
     bullet(`the same bootstrap and teardown done the way people script it today (documented calls in sequence, a fresh token per call).`),
+    ...(bench.yaml ? [bullet(`the same bootstrap as a Pulumi YAML program through the provider plugin \`pulumi-resource-talend\` (\`BENCH_YAML=0\` skips it), sampled like the floors.`)] : []),
     ``,
     wrap(
       `Preview, no-op \`up\` and the floors' commands are sampled twice and the quicker sample counts: the machine is shared, and every goal is a ratio within one run. \`BENCH_EXTRAS=0\` skips the lookup variant and the checkpoint diagnostic. After a run, \`npm run docs\` regenerates this page.`,

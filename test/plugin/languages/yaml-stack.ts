@@ -1,44 +1,11 @@
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../../../tools/repo-root";
-import { type PulumiStack, e2eFixture, pulumiCli } from "../../helpers/pulumi-engine";
+import { pluginDir, yamlHost } from "../../../tools/yaml-host";
+import { type PulumiStack, e2eFixture } from "../../helpers/pulumi-engine";
 
-let host: { dir?: string; reason?: string } | undefined;
-
-/** The YAML language host (scripts/ensure-yaml-host.sh, cached); a reason to skip when it cannot be built. */
-export function yamlHost(): { dir?: string; reason?: string } {
-  if (!host) {
-    const cli = pulumiCli().reason;
-    if (cli) return (host = { reason: cli });
-    try {
-      const out = execFileSync("bash", [join(repoRoot(), "scripts", "ensure-yaml-host.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      host = { dir: out.trim().split("\n").pop() };
-    } catch (e) {
-      host = { reason: `the YAML language host could not be built (scripts/ensure-yaml-host.sh): ${(e as Error).message.split("\n")[0]}` };
-    }
-  }
-  return host;
-}
-
-let launcherDir: string | undefined;
-
-/** A directory holding `pulumi-resource-talend`, a launcher of this clone's compiled plugin (as npm's bin would be). */
-export function pluginDir(): string {
-  if (!launcherDir) {
-    launcherDir = mkdtempSync(join(tmpdir(), "pulumi-talend-plugin-"));
-    const launcher = join(launcherDir, "pulumi-resource-talend");
-    writeFileSync(launcher, `#!/usr/bin/env bash\nexec node "${join(repoRoot(), "dist", "provider", "plugin", "main.js")}" "$@"\n`);
-    chmodSync(launcher, 0o755);
-  }
-  return launcherDir;
-}
-
-/** The head of a YAML project's Pulumi.yaml that runs this clone's plugin; resources etc. follow. */
-export function yamlProject(name: string): string {
-  return `name: ${name}\nruntime: yaml\nplugins:\n  providers:\n    - name: talend\n      path: ${pluginDir()}\n`;
-}
+// The YAML host and the plugin's launcher live in tools/ (the benchmark uses them too); tests import them from here.
+export { pluginDir, yamlHost, yamlProject } from "../../../tools/yaml-host";
 
 /** examples/yaml-bootstrap/Pulumi.yaml as shipped, its plugin path pointed at this clone's plugin. */
 export function yamlExample(): string {
