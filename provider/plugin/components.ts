@@ -54,15 +54,34 @@ class Component extends pulumi.ComponentResource {
 }
 
 /**
- * Constructs a component: the component resource with the engine's options (its parent, aliases, providers), then
- * its intent and owner under it, which inherit its provider; the component's outputs are the owner's.
+ * The process serving a component: the reference of its provider resource (from Configure, when the engine names it)
+ * and the plugin's version.
  */
-export function construct(type: string, name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, outputNames: string[], version: string): pulumi.provider.ConstructResult {
+export interface Server {
+  self?: string;
+  version: string;
+}
+
+/**
+ * The provider option of a component's children: the provider serving the component. The component's request names
+ * no provider when it has the default one, and a child left to the default would get the default provider of the
+ * plugin's version: another provider resource (another plugin process) when the program asked for no version, as
+ * YAML does. Without `self` (an engine that does not name it), the children ask for the plugin's version.
+ */
+function childProvider(server: Server): pulumi.CustomResourceOptions {
+  return server.self ? { provider: new pulumi.DependencyProviderResource(server.self) } : { version: server.version };
+}
+
+/**
+ * Constructs a component: the component resource with the engine's options (its parent, aliases, providers), then
+ * its intent and owner under it, served by the component's provider; the component's outputs are the owner's.
+ */
+export function construct(type: string, name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, outputNames: string[], server: Server): pulumi.provider.ConstructResult {
   const spec = COMPONENTS[type];
   if (!spec) throw new Error(`pulumi-talend: unknown component type "${type}"`);
   const component = new Component(tok(type), name, {}, options);
-  // The owner and its intent depend on what the component depends on (a run on its grant), and use its version.
-  const owner = spec.construct(name, inputs, component, { dependsOn: options.dependsOn, version }) as pulumi.CustomResource & Record<string, pulumi.Output<unknown>>;
+  // The owner and its intent depend on what the component depends on (a run on its grant), and use its provider.
+  const owner = spec.construct(name, inputs, component, { dependsOn: options.dependsOn, ...childProvider(server) }) as pulumi.CustomResource & Record<string, pulumi.Output<unknown>>;
   const state = Object.fromEntries(outputNames.map((k) => [k, k === "clientId" || k === "executionId" ? owner.id : owner[k]]));
   component.publish(state);
   return { urn: component.urn, state };
@@ -73,13 +92,13 @@ export function construct(type: string, name: string, inputs: pulumi.Inputs, opt
  * the run as the pairs above (intent + owner), the grants as WorkspacePermission — all under the runner and named as
  * in TypeScript, so a runner declared in any language has the same resources and the same crash safety.
  */
-export async function constructTaskRunner(name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, version: string, catalog: Promise<PermissionCatalog>): Promise<pulumi.provider.ConstructResult> {
+export async function constructTaskRunner(name: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions, server: Server, catalog: Promise<PermissionCatalog>): Promise<pulumi.provider.ConstructResult> {
   const args = taskRunnerArgs(inputs);
   // Read before anything is declared: a catalogue that cannot tell fails the construct with one error.
   const tasksAndPlansEdit = tasksAndPlansEditOf(await catalog, name, userError);
   const component = new Component(tok("TaskRunner"), name, {}, options);
   const owner = (type: keyof typeof COMPONENTS, n: string, a: pulumi.Inputs, o: pulumi.CustomResourceOptions) => COMPONENTS[type]!.construct(n, a, component, o) as pulumi.CustomResource & Record<string, pulumi.Output<never>>;
-  const runner = declareTaskRunner(name, args, { parent: component, dependsOn: options.dependsOn, version }, {
+  const runner = declareTaskRunner(name, args, { parent: component, dependsOn: options.dependsOn, ...childProvider(server) }, {
     tasksAndPlansEdit,
     account: (n, a, o) => {
       const account = owner("ServiceAccount", n, a, o);

@@ -10,7 +10,7 @@ import { closeServerGaps } from "./server-fixes";
 const root = join(__dirname, "..", "..", "..");
 const version: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
 const provider = new TalendProvider(version, readFileSync(join(root, "provider", "plugin", "schema.json"), "utf8"));
-const assertGapsClosed = closeServerGaps((config) => provider.configure(config));
+const assertGapsClosed = closeServerGaps((config, self) => provider.configure(config, self));
 pulumi.provider.main(provider, process.argv.slice(2)).then(assertGapsClosed).catch((e) => {
   console.error(`pulumi-resource-talend: ${e instanceof Error ? e.message : e}`);
   process.exit(1);

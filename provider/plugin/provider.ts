@@ -28,6 +28,8 @@ const HANDLER_OF_OWNER: Record<string, string> = Object.fromEntries(Object.entri
  */
 export class TalendProvider implements pulumi.provider.Provider {
   private config: Record<string, unknown> = {};
+  /** The provider resource this process serves (its reference), when the engine names it. */
+  private self?: string;
   private context?: Context;
   private lookups?: ReturnType<typeof lookupsIn>;
   private readonly handlerOf = handlerRegistry(() => this.talend());
@@ -45,8 +47,9 @@ export class TalendProvider implements pulumi.provider.Provider {
   }
 
   /** The provider's configuration (Configure), by key: token, region, endpoint, tasksAndPlansEditPermission. */
-  configure(config: Record<string, unknown>): void {
+  configure(config: Record<string, unknown>, self?: string): void {
     this.config = unwrap(config).values;
+    this.self = self;
     this.context = undefined;
     this.lookups = undefined;
   }
@@ -122,10 +125,11 @@ export class TalendProvider implements pulumi.provider.Provider {
    * run, reading the catalogue as the lookups do (components.ts).
    */
   async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    const server = { self: this.self, version: this.version };
     if (typeOf(type) === "TaskRunner") {
-      return constructTaskRunner(name, inputs, options, this.version, this.catalog());
+      return constructTaskRunner(name, inputs, options, server, this.catalog());
     }
-    return construct(typeOf(type), name, inputs, options, this.outputNames.get(typeOf(type)) ?? [], this.version);
+    return construct(typeOf(type), name, inputs, options, this.outputNames.get(typeOf(type)) ?? [], server);
   }
 
   /** The tenant's catalogue as the lookups read it; a settings error as they report it (one line with the fix). */

@@ -89,7 +89,7 @@ test("Tasks and Plans - Edit: the catalogue's ID, else the host's error with the
 
 test("the plugin refuses workspaces or a run it cannot count or spread, naming the input", async () => {
   const catalog = Promise.resolve({ ids: [], undocumented: [], tasksAndPlansEdit: "TMC_EDIT", tasksAndPlansEditReason: "" });
-  const refused = (inputs: pulumi.Inputs) => constructTaskRunner("ci", { name: "n", ...inputs }, {}, "0.0.0", catalog).then(() => assert.fail("constructed"), (e) => e);
+  const refused = (inputs: pulumi.Inputs) => constructTaskRunner("ci", { name: "n", ...inputs }, {}, { version: "0.0.0" }, catalog).then(() => assert.fail("constructed"), (e) => e);
   const workspaces = await refused({ workspaces: pulumi.output([{ workspaceId: "a" }]) });
   assert.ok(pulumi.InputPropertyError.isInstance(workspaces));
   assert.equal(workspaces.propertyPath, "workspaces");
