@@ -1,12 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { PermissionCatalog } from "../../sdk";
-import { lookupsIn } from "../lookups";
-import { ProgramContext, programError } from "../program-context";
-import { type Handler, compact, handlerRegistry } from "../registry";
-import { Context } from "../context";
-import { readSettings } from "../settings";
-import { COMPONENTS, construct, constructTaskRunner } from "./components";
-import { importedState } from "./import";
+import type { Context } from "../context";
+import type { lookupsIn } from "../lookups";
+import type { Handler } from "../registry";
 import { unwrap, wrap } from "./wire";
 
 /** The schema's package name: type tokens read `talend:index:<Type>`. */
@@ -18,8 +14,25 @@ interface Schema {
   resources?: Record<string, { properties?: Record<string, { secret?: boolean }> }>;
 }
 
-/** The custom resources inside the components (components.ts), served by their owner's handler. */
-const HANDLER_OF_OWNER: Record<string, string> = Object.fromEntries(Object.entries(COMPONENTS).map(([type, c]) => [c.owner, type]));
+/**
+ * What serves resources and functions, loaded at its first use: the YAML host starts a plugin process only to read
+ * the schema, before every command, and that process needs none of it (nor @pulumi/pulumi's index, which it loads,
+ * and which loads TypeScript: a second of a start on a busy machine).
+ */
+function load() {
+  const { compact, handlerRegistry } = require("../registry") as typeof import("../registry");
+  const { lookupsIn } = require("../lookups") as typeof import("../lookups");
+  const { ProgramContext, programError } = require("../program-context") as typeof import("../program-context");
+  const { Context } = require("../context") as typeof import("../context");
+  const { readSettings } = require("../settings") as typeof import("../settings");
+  const { COMPONENTS, construct, constructTaskRunner } = require("./components") as typeof import("./components");
+  const { importedState } = require("./import") as typeof import("./import");
+  /** The custom resources inside the components (components.ts), served by their owner's handler. */
+  const handlerOfOwner: Record<string, string> = Object.fromEntries(Object.entries(COMPONENTS).map(([type, c]) => [c.owner, type]));
+  return { compact, handlerRegistry, lookupsIn, ProgramContext, programError, Context, readSettings, construct, constructTaskRunner, importedState, handlerOfOwner };
+}
+let loaded: ReturnType<typeof load> | undefined;
+const served = () => (loaded ??= load());
 
 /**
  * The provider plugin `pulumi-resource-talend`: the same handlers as the dynamic classes (registry.ts), served by
@@ -32,18 +45,17 @@ export class TalendProvider implements pulumi.provider.Provider {
   private self?: string;
   private context?: Context;
   private lookups?: ReturnType<typeof lookupsIn>;
-  private readonly handlerOf = handlerRegistry(() => this.talend());
-  private readonly secretOutputs: Map<string, string[]>;
+  private handlerOf?: (type: string) => Handler;
+  private secretOutputs?: Map<string, string[]>;
   private readonly outputNames: Map<string, string[]>;
+  private readonly resources: Array<[string, { properties?: Record<string, { secret?: boolean }> }]>;
 
   constructor(
     readonly version: string,
     readonly schema: string,
   ) {
-    const parsed = JSON.parse(schema) as Schema;
-    const resources = Object.entries(parsed.resources ?? {});
-    this.secretOutputs = new Map(resources.map(([tok, r]) => [handlerType(typeOf(tok)), Object.entries(r.properties ?? {}).filter(([, p]) => p.secret).map(([k]) => k)]));
-    this.outputNames = new Map(resources.map(([tok, r]) => [typeOf(tok), Object.keys(r.properties ?? {})]));
+    this.resources = Object.entries((JSON.parse(schema) as Schema).resources ?? {});
+    this.outputNames = new Map(this.resources.map(([tok, r]) => [typeOf(tok), Object.keys(r.properties ?? {})]));
   }
 
   /** The provider's configuration (Configure), by key: token, region, endpoint, tasksAndPlansEditPermission. */
@@ -56,6 +68,7 @@ export class TalendProvider implements pulumi.provider.Provider {
 
   /** Settings are read lazily so that a configuration error surfaces as the failing resource's error. */
   private talend(): Context {
+    const { Context, readSettings } = served();
     this.context ??= new Context(readSettings((key) => stringOf(this.config[key.replace(/^talend:/, "")])));
     return this.context;
   }
@@ -64,7 +77,7 @@ export class TalendProvider implements pulumi.provider.Provider {
     const [h, type] = this.handler(urn);
     const n = unwrap(news);
     const result = await h.check(unwrap(olds).values, n.values);
-    return { ...result, inputs: wrap(compact(result.inputs), n.secretKeys) };
+    return { ...result, inputs: wrap(served().compact(result.inputs), n.secretKeys) };
   }
 
   async diff(id: string, urn: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.provider.DiffResult> {
@@ -86,7 +99,7 @@ export class TalendProvider implements pulumi.provider.Provider {
     const [h, type] = this.handler(urn);
     const p = unwrap(props);
     // `pulumi import` sends an id and no properties.
-    if (!Object.keys(p.values).length) return importedState(type, id, h);
+    if (!Object.keys(p.values).length) return served().importedState(type, id, h);
     const r = await h.read(id, p.values);
     return { ...r, props: wrap(r.props, this.secretKeys(type, p.secretKeys)) };
   }
@@ -114,7 +127,7 @@ export class TalendProvider implements pulumi.provider.Provider {
       const name = token.startsWith(PREFIX) ? token.slice(PREFIX.length) : token;
       const lookup = (lookups as Record<string, (args: never) => Promise<unknown>>)[name];
       if (!lookup) throw new Error(`pulumi-talend: unknown function "${token}"; the functions are ${Object.keys(lookups).map((f) => PREFIX + f).join(", ")}`);
-      return { outputs: compact(await lookup(unwrap(inputs).values as never)) };
+      return { outputs: served().compact(await lookup(unwrap(inputs).values as never)) };
     } catch (e) {
       return { failures: [{ property: "", reason: (e as Error).message }] };
     }
@@ -125,6 +138,7 @@ export class TalendProvider implements pulumi.provider.Provider {
    * run, reading the catalogue as the lookups do (components.ts).
    */
   async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<pulumi.provider.ConstructResult> {
+    const { construct, constructTaskRunner } = served();
     const server = { self: this.self, version: this.version };
     if (typeOf(type) === "TaskRunner") {
       return constructTaskRunner(name, inputs, options, server, this.catalog());
@@ -137,23 +151,26 @@ export class TalendProvider implements pulumi.provider.Provider {
     try {
       return await this.programLookups().getPermissionCatalog();
     } catch (e) {
-      throw programError(e);
+      throw served().programError(e);
     }
   }
 
   /** The lookups over the provider's configuration (settings read on first use). */
   private programLookups(): ReturnType<typeof lookupsIn> {
+    const { lookupsIn, ProgramContext } = served();
     this.lookups ??= lookupsIn(new ProgramContext(this.talend()));
     return this.lookups;
   }
 
   private handler(urn: string): [Handler, string] {
     const type = handlerType(typeOf(urnType(urn)));
+    this.handlerOf ??= served().handlerRegistry(() => this.talend());
     return [this.handlerOf(type), type];
   }
 
   /** A type's declared secret outputs, and whatever held a secret in its inputs. */
   private secretKeys(type: string, fromInputs: Set<string>): string[] {
+    this.secretOutputs ??= new Map(this.resources.map(([tok, r]) => [handlerType(typeOf(tok)), Object.entries(r.properties ?? {}).filter(([, p]) => p.secret).map(([k]) => k)]));
     return [...(this.secretOutputs.get(type) ?? []), ...fromInputs];
   }
 }
@@ -176,7 +193,7 @@ function withSecretProperties(e: unknown, secretKeys: string[]): unknown {
 
 /** The registry's type serving a resource type: a component's owner is served by its handler. */
 function handlerType(type: string): string {
-  return HANDLER_OF_OWNER[type] ?? type;
+  return served().handlerOfOwner[type] ?? type;
 }
 
 /** `talend:index:ServiceAccount` → `ServiceAccount`. */
