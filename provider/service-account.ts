@@ -151,7 +151,7 @@ async function releaseOrphanAccount(c: Context, intent: IntentOutputs): Promise<
   const listed = (await c.accountListing()).find((a) => a.name === intent.ownerName);
   if (!listed || createdByThisProcess.has(listed.id)) return;
   // The listing is shared by the whole command: read the candidate afresh before deciding.
-  const account = await c.client.serviceAccounts.get(listed.id).catch((e) => (isTalendError(e, 404) ? undefined : Promise.reject(e)));
+  const account = await ignoreNotFound(c.client.serviceAccounts.get(listed.id));
   if (!account || !isOwnOrphan(account, intent.recordedAt) || Date.parse(account.createdDate) > intent.recordedAt + ORPHAN_WINDOW_MS) return;
   await ignoreNotFound(c.client.serviceAccounts.delete(account.id));
 }
@@ -216,13 +216,8 @@ export function serviceAccountProvider(ctx: () => Context): pulumi.dynamic.Resou
     },
 
     async read(id, props) {
-      try {
-        const account = await ctx().client.serviceAccounts.get(id);
-        return { id, props: { ...props!, ...fromApi(account) } };
-      } catch (e) {
-        if (isTalendError(e, 404)) return {};
-        throw e;
-      }
+      const account = await ignoreNotFound(ctx().client.serviceAccounts.get(id));
+      return account ? { id, props: { ...props!, ...fromApi(account) } } : {};
     },
 
     async update(id, olds, news) {

@@ -161,12 +161,8 @@ async function grant(c: Context, inputs: WorkspacePermissionInputs): Promise<{ i
 
 /** The pair's permissions, sorted; undefined when the account has none on the workspace. */
 async function currentPermissions(ctx: Context, workspaceId: string, sa: string): Promise<string[] | undefined> {
-  try {
-    return normalizeSet((await ctx.client.workspacePermissions.get(workspaceId, sa)).permissions);
-  } catch (e) {
-    if (isTalendError(e, 404)) return undefined;
-    throw e;
-  }
+  const found = await ignoreNotFound(ctx.client.workspacePermissions.get(workspaceId, sa));
+  return found && normalizeSet(found.permissions);
 }
 
 async function resolveWorkspace(ctx: Context, inputs: WorkspacePermissionInputs): Promise<string> {

@@ -184,11 +184,12 @@ export function mayHaveTakenEffect(e: unknown): boolean {
   return e instanceof TalendError && (e.kind === "ambiguous" || (e.kind === "invalid-response" && (e.status ?? 0) < 300));
 }
 
-/** Deleting what is already gone is success. */
-export async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
+/** Deleting what is already gone is success; reading it gives undefined. Any other failure is thrown. */
+export async function ignoreNotFound<T>(p: Promise<T>): Promise<T | undefined> {
   try {
-    await p;
+    return await p;
   } catch (e) {
     if (!isTalendError(e, 404)) throw e;
+    return undefined;
   }
 }
